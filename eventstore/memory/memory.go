@@ -1,0 +1,185 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ledgerline/ledgerline/eventstore"
+)
+
+// Store keeps the event log in memory. It is safe for concurrent use.
+type Store struct {
+	mu      sync.RWMutex
+	log     []eventstore.Record
+	streams map[string][]int
+	byID    map[uuid.UUID]int
+	closed  bool
+	wake    eventstore.Signal
+	now     func() time.Time
+}
+
+var _ eventstore.Store = (*Store)(nil)
+
+// New returns an empty store whose records are stamped by now (time.Now
+// when nil).
+func New(now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{streams: map[string][]int{}, byID: map[uuid.UUID]int{}, now: now}
+}
+
+// Append implements [eventstore.Store].
+func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	if err := eventstore.ValidateAppend(stream, events); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return eventstore.AppendResult{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return eventstore.AppendResult{}, eventstore.ErrClosed
+	}
+	if res, done, err := s.replayed(stream, events); done || err != nil {
+		return res, err
+	}
+	current := uint64(len(s.streams[stream]))
+	if !expected.Matches(current) {
+		return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: current}
+	}
+	res := s.write(stream, current, events)
+	s.wake.Notify()
+	return res, nil
+}
+
+// replayed reports whether events are an exact repeat of stored ones (done)
+// or reuse a stored id with other content (err).
+func (s *Store) replayed(stream string, events []eventstore.EventData) (eventstore.AppendResult, bool, error) {
+	first, found := s.byID[events[0].ID]
+	if !found {
+		for _, ev := range events[1:] {
+			if _, dup := s.byID[ev.ID]; dup {
+				return eventstore.AppendResult{}, false, fmt.Errorf("append to %s: event %s: %w", stream, ev.ID, eventstore.ErrDuplicateEventID)
+			}
+		}
+		return eventstore.AppendResult{}, false, nil
+	}
+	for i, ev := range events {
+		idx, ok := s.byID[ev.ID]
+		if !ok || idx != first+i || !eventstore.SameEvent(s.log[idx], stream, ev) {
+			return eventstore.AppendResult{}, false, fmt.Errorf("append to %s: event %s: %w", stream, ev.ID, eventstore.ErrDuplicateEventID)
+		}
+	}
+	last := s.log[first+len(events)-1]
+	return eventstore.AppendResult{FirstVersion: s.log[first].Version, LastVersion: last.Version, LastPosition: last.Position}, true, nil
+}
+
+func (s *Store) write(stream string, current uint64, events []eventstore.EventData) eventstore.AppendResult {
+	var prev []byte
+	if idx := s.streams[stream]; len(idx) > 0 {
+		prev = s.log[idx[len(idx)-1]].Hash
+	}
+	now := s.now()
+	for i, ev := range events {
+		rec := eventstore.Seal(prev, eventstore.Record{EventData: ev, Stream: stream,
+			Version: current + uint64(i) + 1, Position: uint64(len(s.log)) + 1, RecordedAt: now})
+		prev = rec.Hash
+		s.byID[ev.ID] = len(s.log)
+		s.streams[stream] = append(s.streams[stream], len(s.log))
+		s.log = append(s.log, rec)
+	}
+	return eventstore.AppendResult{FirstVersion: current + 1, LastVersion: current + uint64(len(events)),
+		LastPosition: uint64(len(s.log))}
+}
+
+// ReadStream implements [eventstore.Store].
+func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	idx := s.streams[stream]
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("read %s: %w", stream, eventstore.ErrStreamNotFound)
+	}
+	var out []eventstore.Record
+	for _, i := range selectVersions(len(idx), opts) {
+		out = append(out, s.log[idx[i]])
+	}
+	return out, nil
+}
+
+// selectVersions returns the 0-based indexes of a stream of n events that
+// opts asks for, in order.
+func selectVersions(n int, opts eventstore.ReadStreamOptions) []int {
+	var out []int
+	if opts.Direction == eventstore.Backwards {
+		start := n - 1
+		if opts.From > 0 && int(opts.From) <= n {
+			start = int(opts.From) - 1
+		}
+		for i := start; i >= 0 && (opts.Limit == 0 || len(out) < opts.Limit); i-- {
+			out = append(out, i)
+		}
+		return out
+	}
+	for i := max(int(opts.From)-1, 0); i < n && (opts.Limit == 0 || len(out) < opts.Limit); i++ {
+		out = append(out, i)
+	}
+	return out
+}
+
+// ReadAll implements [eventstore.Store].
+func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]eventstore.Record, error) {
+	if opts.Limit <= 0 {
+		return nil, fmt.Errorf("read all: limit %d: %w", opts.Limit, eventstore.ErrInvalidEvent)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	var out []eventstore.Record
+	for _, rec := range s.log[min(opts.After, uint64(len(s.log))):] {
+		if opts.Filter.Match(rec.Stream, rec.Type) {
+			out = append(out, rec)
+			if len(out) == opts.Limit {
+				break
+			}
+		}
+	}
+	return slices.Clip(out), nil
+}
+
+// Subscribe implements [eventstore.Store].
+func (s *Store) Subscribe(ctx context.Context, opts eventstore.SubscribeOptions) (eventstore.Subscription, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	return eventstore.NewCatchUp(s.ReadAll, &s.wake, 0, opts), nil
+}
+
+// Close implements [eventstore.Store].
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	s.wake.Notify()
+	return nil
+}
