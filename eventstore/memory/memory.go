@@ -47,16 +47,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if s.closed {
 		return eventstore.AppendResult{}, eventstore.ErrClosed
 	}
-	if res, done, err := s.replayed(stream, events); done || err != nil {
-		return res, err
+	res, err := s.appendLocked(stream, expected, events)
+	if err == nil {
+		s.wake.Notify()
 	}
-	current := uint64(len(s.streams[stream]))
-	if !expected.Matches(current) {
-		return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: current}
-	}
-	res := s.write(stream, current, events)
-	s.wake.Notify()
-	return res, nil
+	return res, err
 }
 
 // replayed reports whether events are an exact repeat of stored ones (done)
@@ -97,6 +92,61 @@ func (s *Store) write(stream string, current uint64, events []eventstore.EventDa
 	}
 	return eventstore.AppendResult{FirstVersion: current + 1, LastVersion: current + uint64(len(events)),
 		LastPosition: uint64(len(s.log))}
+}
+
+// AppendBatch implements [eventstore.BatchAppender]: it checks every
+// request before it writes any.
+func (s *Store) AppendBatch(ctx context.Context, reqs []eventstore.AppendRequest) ([]eventstore.AppendResult, error) {
+	for _, r := range reqs {
+		if err := eventstore.ValidateAppend(r.Stream, r.Events); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, eventstore.ErrClosed
+	}
+	undo := len(s.log)
+	out := make([]eventstore.AppendResult, 0, len(reqs))
+	for _, r := range reqs {
+		res, err := s.appendLocked(r.Stream, r.Expected, r.Events)
+		if err != nil {
+			s.truncate(undo)
+			return nil, fmt.Errorf("append batch: %w", err)
+		}
+		out = append(out, res)
+	}
+	s.wake.Notify()
+	return out, nil
+}
+
+func (s *Store) appendLocked(stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	if res, done, err := s.replayed(stream, events); done || err != nil {
+		return res, err
+	}
+	current := uint64(len(s.streams[stream]))
+	if !expected.Matches(current) {
+		return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: current}
+	}
+	return s.write(stream, current, events), nil
+}
+
+// truncate drops every record from log index n on, undoing a failed batch.
+func (s *Store) truncate(n int) {
+	for _, rec := range s.log[n:] {
+		delete(s.byID, rec.ID)
+		idx := s.streams[rec.Stream]
+		if idx = idx[:len(idx)-1]; len(idx) == 0 {
+			delete(s.streams, rec.Stream)
+		} else {
+			s.streams[rec.Stream] = idx
+		}
+	}
+	s.log = s.log[:n]
 }
 
 // ReadStream implements [eventstore.Store].
