@@ -1,0 +1,73 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/ledgerline/ledgerline/projections/feed"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
+)
+
+func poisonSchema(d readmodel.Dialect) []string {
+	id := "INTEGER PRIMARY KEY"
+	if d == readmodel.PostgreSQL {
+		id = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+	}
+	return []string{`CREATE TABLE IF NOT EXISTS projection_poison (
+		id             ` + id + `,
+		projection     TEXT NOT NULL,
+		after_position BIGINT NOT NULL,
+		last_position  BIGINT NOT NULL,
+		reason         TEXT NOT NULL,
+		payload        TEXT NOT NULL
+	)`}
+}
+
+// poisonSink is the poison queue's publisher: it records a batch that
+// failed permanently in projection_poison and moves the projection's
+// checkpoint past it, in one transaction, so that the projection goes on
+// and the skipped events stay visible to operators.
+type poisonSink struct {
+	models readmodel.Store
+	log    *slog.Logger
+}
+
+// Publish implements message.Publisher.
+func (s *poisonSink) Publish(_ string, msgs ...*message.Message) error {
+	for _, m := range msgs {
+		if err := s.record(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *poisonSink) record(m *message.Message) error {
+	projection := m.Metadata.Get(middleware.PoisonedHandlerKey)
+	reason := m.Metadata.Get(middleware.ReasonForPoisonedKey)
+	after, last, err := feed.Batch(m)
+	if err != nil {
+		return err
+	}
+	to := readmodel.Checkpoint{Position: last}
+	if recs, err := feed.Decode(m.Payload); err == nil && len(recs) > 0 {
+		to.RecordedAt = recs[len(recs)-1].RecordedAt
+	}
+	s.log.Error("projection skips a poisoned batch", "projection", projection, "after", after, "last", last, "reason", reason)
+	ctx := context.Background()
+	err = s.models.Apply(ctx, projection, after, to, func(ctx context.Context, tx readmodel.Tx) error {
+		return tx.Exec(ctx, `INSERT INTO projection_poison (projection, after_position, last_position, reason, payload)
+			VALUES ($1, $2, $3, $4, $5)`, projection, int64(after), int64(last), reason, string(m.Payload))
+	})
+	if err != nil {
+		return fmt.Errorf("record poisoned batch of %s: %w", projection, err)
+	}
+	return nil
+}
+
+// Close implements message.Publisher.
+func (s *poisonSink) Close() error { return nil }

@@ -1,0 +1,15 @@
+// Package readmodel defines the read-model store port: where projectors
+// keep their tables and their checkpoints. Read models are plain, typed SQL
+// tables that analysts query directly; the embedded backend keeps them in
+// the same SQLite file as the events, the PostgreSQL backend in PostgreSQL.
+//
+// The one guarantee that makes projections effectively-once is [Store.Apply]:
+// a projector's rows and its checkpoint commit in the same transaction, and
+// the transaction refuses to run unless the stored checkpoint is where the
+// caller says it is. A crash at any point leaves both old or both new, so a
+// restart neither loses nor double-counts an event.
+//
+// Queries use PostgreSQL-style numbered placeholders ($1, $2, …), which
+// both SQLite (modernc) and PostgreSQL bind by number; DDL differs by
+// [Dialect].
+package readmodel
