@@ -54,8 +54,11 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	return res, err
 }
 
-// replayed reports whether events are an exact repeat of stored ones (done)
-// or reuse a stored id with other content (err).
+// replayed reports whether events are an exact repeat of events stored
+// one after the other in stream (done), or reuse a stored id with other
+// content, in another stream or out of order (err). The stored events
+// need not be adjacent in the global log: separate appends may have put
+// other streams' events between them.
 func (s *Store) replayed(stream string, events []eventstore.EventData) (eventstore.AppendResult, bool, error) {
 	first, found := s.byID[events[0].ID]
 	if !found {
@@ -66,13 +69,14 @@ func (s *Store) replayed(stream string, events []eventstore.EventData) (eventsto
 		}
 		return eventstore.AppendResult{}, false, nil
 	}
+	var last eventstore.Record
 	for i, ev := range events {
 		idx, ok := s.byID[ev.ID]
-		if !ok || idx != first+i || !eventstore.SameEvent(s.log[idx], stream, ev) {
+		if !ok || !eventstore.SameEvent(s.log[idx], stream, ev) || s.log[idx].Version != s.log[first].Version+uint64(i) {
 			return eventstore.AppendResult{}, false, fmt.Errorf("append to %s: event %s: %w", stream, ev.ID, eventstore.ErrDuplicateEventID)
 		}
+		last = s.log[idx]
 	}
-	last := s.log[first+len(events)-1]
 	return eventstore.AppendResult{FirstVersion: s.log[first].Version, LastVersion: last.Version, LastPosition: last.Position}, true, nil
 }
 
@@ -83,6 +87,7 @@ func (s *Store) write(stream string, current uint64, events []eventstore.EventDa
 	}
 	now := s.now()
 	for i, ev := range events {
+		ev.Data = slices.Clone(ev.Data) // the caller may reuse its buffer
 		rec := eventstore.Seal(prev, eventstore.Record{EventData: ev, Stream: stream,
 			Version: current + uint64(i) + 1, Position: uint64(len(s.log)) + 1, RecordedAt: now})
 		prev = rec.Hash
@@ -165,7 +170,7 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 	}
 	var out []eventstore.Record
 	for _, i := range selectVersions(len(idx), opts) {
-		out = append(out, s.log[idx[i]])
+		out = append(out, detached(s.log[idx[i]]))
 	}
 	return out, nil
 }
@@ -190,6 +195,14 @@ func selectVersions(n int, opts eventstore.ReadStreamOptions) []int {
 	return out
 }
 
+// detached returns rec with its own copies of the stored bytes, so that a
+// reader who changes them cannot alter history.
+func detached(rec eventstore.Record) eventstore.Record {
+	rec.Data = slices.Clone(rec.Data)
+	rec.Hash = slices.Clone(rec.Hash)
+	return rec
+}
+
 // ReadAll implements [eventstore.Store].
 func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]eventstore.Record, error) {
 	if opts.Limit <= 0 {
@@ -206,7 +219,7 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	var out []eventstore.Record
 	for _, rec := range s.log[min(opts.After, uint64(len(s.log))):] {
 		if opts.Filter.Match(rec.Stream, rec.Type) {
-			out = append(out, rec)
+			out = append(out, detached(rec))
 			if len(out) == opts.Limit {
 				break
 			}
@@ -215,14 +228,31 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	return slices.Clip(out), nil
 }
 
-// Subscribe implements [eventstore.Store].
+// Subscribe implements [eventstore.Store]. The subscription ends when ctx
+// is done, as the port requires.
 func (s *Store) Subscribe(ctx context.Context, opts eventstore.SubscribeOptions) (eventstore.Subscription, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return nil, eventstore.ErrClosed
 	}
-	return eventstore.NewCatchUp(s.ReadAll, &s.wake, 0, opts), nil
+	sub := eventstore.NewCatchUp(s.ReadAll, &s.wake, 0, opts)
+	return &subscription{CatchUp: sub, stop: context.AfterFunc(ctx, func() { _ = sub.Close() })}, nil
+}
+
+// subscription is a catch-up subscription tied to the context it was
+// started with. Like [eventstore.CatchUp], it is not safe for concurrent
+// use, except that Close may be called while Next waits.
+type subscription struct {
+	*eventstore.CatchUp
+	stop func() bool
+}
+
+// Close implements [eventstore.Subscription]; it also releases the
+// context hook.
+func (s *subscription) Close() error {
+	s.stop()
+	return s.CatchUp.Close()
 }
 
 // Close implements [eventstore.Store].
