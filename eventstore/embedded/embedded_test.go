@@ -18,7 +18,19 @@ import (
 
 	"github.com/ledgerline/ledgerline/eventstore"
 	"github.com/ledgerline/ledgerline/eventstore/embedded"
+	"github.com/ledgerline/ledgerline/eventstore/storetest"
 )
+
+// factory opens a store on a fresh file for each case of the suites.
+func factory(t testing.TB) eventstore.Store { return newStore(t) }
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) eventstore.Store { return factory(t) })
+}
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) eventstore.Store { return factory(b) })
+}
 
 // open opens a store on path and closes it when the test ends.
 func open(t testing.TB, path string) *embedded.Store {

@@ -26,7 +26,11 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 			from = math.MaxInt64
 		}
 	}
-	recs, err := scanRecords(stmt.QueryContext(ctx, stream, from, sqlLimit(opts.Limit)))
+	var recs []eventstore.Record
+	rows, err := stmt.QueryContext(ctx, stream, from, sqlLimit(opts.Limit))
+	if err == nil {
+		recs, err = scanRecords(rows, opts.Limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", stream, translate(ctx, err))
 	}
@@ -78,16 +82,24 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	}
 	defer release()
 	var recs []eventstore.Record
-	if filtered(opts.Filter) {
-		query, args := filterQuery(opts)
-		recs, err = scanRecords(s.rdb.QueryContext(ctx, query, args...))
-	} else {
-		recs, err = scanRecords(s.stmts.readAll.QueryContext(ctx, int64(opts.After), opts.Limit))
+	rows, err := s.queryAll(ctx, opts)
+	if err == nil {
+		recs, err = scanRecords(rows, opts.Limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read all after %d: %w", opts.After, translate(ctx, err))
 	}
 	return recs, nil
+}
+
+// queryAll runs the prepared query of an unfiltered read, or builds one for
+// the filter.
+func (s *Store) queryAll(ctx context.Context, opts eventstore.ReadAllOptions) (*sql.Rows, error) {
+	if !filtered(opts.Filter) {
+		return s.stmts.readAll.QueryContext(ctx, int64(opts.After), opts.Limit)
+	}
+	query, args := filterQuery(opts)
+	return s.rdb.QueryContext(ctx, query, args...)
 }
 
 func filtered(f eventstore.Filter) bool {
@@ -119,13 +131,14 @@ func filterQuery(opts eventstore.ReadAllOptions) (string, []any) {
 	return b.String(), append(args, opts.Limit)
 }
 
-// scanRecords reads every row of a query of columns and closes it.
-func scanRecords(rows *sql.Rows, err error) ([]eventstore.Record, error) {
-	if err != nil {
-		return nil, err
-	}
+// maxPrealloc bounds the records scanRecords allocates ahead of reading.
+const maxPrealloc = 4096
+
+// scanRecords reads every row of a query of columns, expecting up to limit
+// of them (0: unknown), and closes rows.
+func scanRecords(rows *sql.Rows, limit int) ([]eventstore.Record, error) {
 	defer rows.Close()
-	var out []eventstore.Record
+	out := make([]eventstore.Record, 0, min(max(limit, 0), maxPrealloc))
 	for rows.Next() {
 		var rec eventstore.Record
 		if err := scanRecord(rows, &rec); err != nil {

@@ -73,7 +73,11 @@ func (w *writer) replayed(ctx context.Context, stream string, events []eventstor
 	case at != stream:
 		return eventstore.AppendResult{}, false, duplicate(stream, events[0].ID)
 	}
-	stored, err := scanRecords(w.replay.QueryContext(ctx, stream, version, len(events)))
+	rows, err := w.replay.QueryContext(ctx, stream, version, len(events))
+	var stored []eventstore.Record
+	if err == nil {
+		stored, err = scanRecords(rows, len(events))
+	}
 	if err != nil {
 		return eventstore.AppendResult{}, false, fmt.Errorf("append to %s: read stored events: %w", stream, translate(ctx, err))
 	}
