@@ -34,6 +34,8 @@ func poisonSchema(d readmodel.Dialect) []string {
 type poisonSink struct {
 	models readmodel.Store
 	log    *slog.Logger
+	// advanced is told of the checkpoint moved past a poisoned batch.
+	advanced func(projection string, pos uint64)
 }
 
 // Publish implements message.Publisher.
@@ -66,6 +68,7 @@ func (s *poisonSink) record(m *message.Message) error {
 	if err != nil {
 		return fmt.Errorf("record poisoned batch of %s: %w", projection, err)
 	}
+	s.advanced(projection, last)
 	return nil
 }
 

@@ -119,7 +119,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 }
 
 func (r *Runtime) middleware(router *message.Router, logger watermill.LoggerAdapter) error {
-	poison, err := middleware.PoisonQueueWithFilter(&poisonSink{models: r.cfg.ReadModels, log: r.log}, PoisonTopic,
+	poison, err := middleware.PoisonQueueWithFilter(&poisonSink{models: r.cfg.ReadModels, log: r.log, advanced: r.advanced}, PoisonTopic,
 		func(err error) bool { return errors.Is(err, ErrPermanent) })
 	if err != nil {
 		return fmt.Errorf("projection poison queue: %w", err)

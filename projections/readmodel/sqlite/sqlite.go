@@ -55,6 +55,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func dsn(path string, readOnly bool) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
 		q.Add("_pragma", p)
@@ -64,7 +68,8 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(ON)")
 		q.Set("_txlock", "deferred")
 	}
-	return "file:" + path + "?" + q.Encode()
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
 }
 
 // Dialect implements [readmodel.Store].

@@ -1,0 +1,115 @@
+package timeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	moneypkg "github.com/ledgerline/ledgerline/domain/money"
+	"github.com/ledgerline/ledgerline/projections"
+)
+
+// entry is what the timeline shows of one event.
+type entry struct {
+	customer  uuid.UUID
+	channel   string
+	direction string
+	summary   string
+	amount    any // int64 minor units or nil
+	currency  string
+}
+
+// facets are the payload fields the timeline shows, whatever the event
+// type: the catalogue names them consistently, so a new event type shows
+// up in the timeline without code here.
+type facets struct {
+	Channel   string `json:"channel"`
+	Direction string `json:"direction"`
+	Topic     string `json:"topic"`
+	Outcome   string `json:"outcome"`
+	Reason    string `json:"reason"`
+	Stars     *int   `json:"stars"`
+	Score     *int   `json:"score"`
+	Purpose   string `json:"purpose"`
+	Total     *money `json:"total"`
+	Amount    *money `json:"amount"`
+}
+
+type money struct {
+	Minor    int64  `json:"minor"`
+	Currency string `json:"currency"`
+}
+
+func describe(e projections.Event) entry {
+	en := entry{customer: customerOf(e.Stream)}
+	var f facets
+	if err := json.Unmarshal(e.Data, &f); err != nil {
+		en.summary = label(e.Type) + " (payload unreadable)"
+		return en
+	}
+	en.channel, en.direction = f.Channel, f.Direction
+	if m := firstMoney(f.Total, f.Amount); m != nil {
+		en.amount, en.currency = m.Minor, m.Currency
+	}
+	en.summary = summary(e.Type, f, e.DecodeErr)
+	return en
+}
+
+func firstMoney(ms ...*money) *money {
+	for _, m := range ms {
+		if m != nil && m.Currency != "" {
+			return m
+		}
+	}
+	return nil
+}
+
+func summary(typ string, f facets, decodeErr error) string {
+	parts := []string{label(typ)}
+	add := func(name, v string) {
+		if v != "" {
+			parts = append(parts, name+" "+v)
+		}
+	}
+	add("via", strings.TrimSpace(f.Direction+" "+f.Channel))
+	add("about", f.Topic)
+	add("outcome", f.Outcome)
+	add("reason", f.Reason)
+	add("for", f.Purpose)
+	if f.Stars != nil {
+		add("stars", fmt.Sprint(*f.Stars))
+	}
+	if f.Score != nil {
+		add("score", fmt.Sprint(*f.Score))
+	}
+	if m := firstMoney(f.Total, f.Amount); m != nil {
+		add("amount", moneypkg.New(m.Minor, moneypkg.Currency(m.Currency)).String())
+	}
+	if decodeErr != nil {
+		parts = append(parts, "(unknown to this version)")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// label turns "customer.purchase_recorded" into "purchase recorded".
+func label(typ string) string {
+	_, name, _ := strings.Cut(typ, ".")
+	if name == "" {
+		name = typ
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+func customerOf(stream string) uuid.UUID {
+	rest, ok := strings.CutPrefix(stream, "customer-")
+	if !ok {
+		return uuid.Nil
+	}
+	id, err := uuid.Parse(rest)
+	if err != nil {
+		return uuid.Nil
+	}
+	return id
+}
