@@ -114,7 +114,9 @@
 // A refused or lost connection maps to [eventstore.ErrUnavailable]; the
 // driver's text goes into the message only. Context errors stay wrapped.
 // Every call is tried up to three times (50 ms, then 100 ms apart) when
-// the server is unavailable: reads are safe to repeat, and so are appends,
+// the server is unavailable, and the pool's connections are dropped
+// before each retry, since a lost connection usually means a restarted
+// server and a pool of dead ones. Reads are safe to repeat, and so are appends,
 // which are idempotent by event id even when a commit's outcome was lost
 // with the connection. An append that loses a race for a stream version
 // is tried again at once (up to 32 times) with [eventstore.Any], and

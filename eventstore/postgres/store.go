@@ -117,7 +117,8 @@ const (
 )
 
 // retry runs fn until it succeeds, fails with an error other than
-// [eventstore.ErrUnavailable], or has been tried maxAttempts times. Every
+// [eventstore.ErrUnavailable], or has been tried maxAttempts times; before
+// trying again it discards the pool's connections. Every
 // call it wraps is safe to repeat: reads trivially, appends because they
 // are idempotent by event id.
 func (s *Store) retry(ctx context.Context, fn func() error) error {
@@ -130,6 +131,10 @@ func (s *Store) retry(ctx context.Context, fn func() error) error {
 		if err == nil || attempt == maxAttempts || !errors.Is(err, eventstore.ErrUnavailable) {
 			return err
 		}
+		// A dropped connection usually means the server restarted and
+		// every pooled connection is dead: drop them all at once rather
+		// than failing on each in turn.
+		s.pool.Reset()
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():

@@ -53,11 +53,11 @@ func Server() string {
 
 func unreachable(t testing.TB, server string, err error) {
 	t.Helper()
-	where := redact(server)
+	where, why := redact(server), strings.Join(strings.Fields(err.Error()), " ")
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("FAIL: PostgreSQL not reachable at %s (CI=true requires it): %v", where, err)
+		t.Fatalf("FAIL: PostgreSQL not reachable at %s (CI=true requires it): %s", where, why)
 	}
-	t.Skipf("SKIP: PostgreSQL not reachable at %s; set LEDGERLINE_TEST_PG or run under CI=true to require it (%v)", where, err)
+	t.Skipf("SKIP: PostgreSQL not reachable at %s; set LEDGERLINE_TEST_PG or run under CI=true to require it (%s)", where, why)
 }
 
 func drop(t testing.TB, server, name string) {
