@@ -13,9 +13,9 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 		return eventstore.AppendResult{}, err
 	}
 	var res eventstore.AppendResult
-	err := s.inTx(ctx, func(w *writer) error {
+	err := s.inTx(ctx, func(quiet context.Context, w *writer) error {
 		var err error
-		res, err = w.append(ctx, stream, expected, events)
+		res, err = w.append(quiet, stream, expected, events)
 		return err
 	})
 	if err != nil {
@@ -34,9 +34,12 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []eventstore.AppendRequest
 		}
 	}
 	out := make([]eventstore.AppendResult, 0, len(reqs))
-	err := s.inTx(ctx, func(w *writer) error {
+	err := s.inTx(ctx, func(quiet context.Context, w *writer) error {
 		for _, r := range reqs {
-			res, err := w.append(ctx, r.Stream, r.Expected, r.Events)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			res, err := w.append(quiet, r.Stream, r.Expected, r.Events)
 			if err != nil {
 				return err
 			}
@@ -54,7 +57,13 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []eventstore.AppendRequest
 // process's subscriptions. The single write connection serialises this
 // process's writers; the immediate transaction's write lock serialises
 // them with every other connection to the file.
-func (s *Store) inTx(ctx context.Context, fn func(w *writer) error) error {
+//
+// fn runs its statements with quiet, ctx without its cancellation: with a
+// cancellable context the driver starts a goroutine per statement to
+// interrupt it, which costs more than inserting the row. ctx still bounds
+// the wait for the write lock and ends the transaction (database/sql rolls
+// it back when ctx is done); a batch also checks it between requests.
+func (s *Store) inTx(ctx context.Context, fn func(quiet context.Context, w *writer) error) error {
 	release, err := s.enter()
 	if err != nil {
 		return err
@@ -65,16 +74,27 @@ func (s *Store) inTx(ctx context.Context, fn func(w *writer) error) error {
 		return fmt.Errorf("begin: %w", translate(ctx, err))
 	}
 	defer tx.Rollback() // a no-op after Commit
-	w := newWriter(ctx, tx, &s.stmts, s.cfg.Clock())
-	if err := fn(w); err != nil {
-		return err
+	quiet := context.WithoutCancel(ctx)
+	w := newWriter(quiet, tx, &s.stmts, s.cfg.Clock())
+	if err := fn(quiet, w); err != nil {
+		return canceled(ctx, err)
 	}
-	if err := w.flush(ctx); err != nil {
-		return err
+	if err := w.flush(quiet); err != nil {
+		return canceled(ctx, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(ctx, err))
 	}
 	s.wake.Notify()
 	return nil
+}
+
+// canceled returns ctx's error if ctx is done, since a transaction that
+// database/sql rolled back for it fails with a less telling error, and err
+// otherwise.
+func canceled(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return err
 }

@@ -19,18 +19,8 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 		return nil, err
 	}
 	defer release()
-	stmt, from := s.stmts.forward, int64(min(opts.From, math.MaxInt64))
-	if opts.Direction == eventstore.Backwards {
-		stmt = s.stmts.backward
-		if opts.From == 0 {
-			from = math.MaxInt64
-		}
-	}
-	var recs []eventstore.Record
-	rows, err := stmt.QueryContext(ctx, stream, from, sqlLimit(opts.Limit))
-	if err == nil {
-		recs, err = scanRecords(rows, opts.Limit)
-	}
+	stmt, from := s.streamQuery(opts)
+	recs, err := queryRecords(ctx, stmt, opts.Limit, stream, from, sqlLimit(opts.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", stream, translate(ctx, err))
 	}
@@ -38,6 +28,19 @@ func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.R
 		return nil, s.checkExists(ctx, stream)
 	}
 	return recs, nil
+}
+
+// streamQuery returns the statement that reads a stream in opts'
+// direction and the version it starts from.
+func (s *Store) streamQuery(opts eventstore.ReadStreamOptions) (*sql.Stmt, int64) {
+	from := int64(min(opts.From, math.MaxInt64))
+	if opts.Direction != eventstore.Backwards {
+		return s.stmts.forward, from
+	}
+	if from == 0 {
+		from = math.MaxInt64
+	}
+	return s.stmts.backward, from
 }
 
 // checkExists returns ErrStreamNotFound if stream holds no event. A stream
@@ -81,25 +84,25 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 		return nil, err
 	}
 	defer release()
-	var recs []eventstore.Record
-	rows, err := s.queryAll(ctx, opts)
-	if err == nil {
-		recs, err = scanRecords(rows, opts.Limit)
-	}
+	recs, err := s.readAll(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read all after %d: %w", opts.After, translate(ctx, err))
 	}
 	return recs, nil
 }
 
-// queryAll runs the prepared query of an unfiltered read, or builds one for
+// readAll runs the prepared query of an unfiltered read, or builds one for
 // the filter.
-func (s *Store) queryAll(ctx context.Context, opts eventstore.ReadAllOptions) (*sql.Rows, error) {
+func (s *Store) readAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]eventstore.Record, error) {
 	if !filtered(opts.Filter) {
-		return s.stmts.readAll.QueryContext(ctx, int64(opts.After), opts.Limit)
+		return queryRecords(ctx, s.stmts.readAll, opts.Limit, int64(opts.After), opts.Limit)
 	}
 	query, args := filterQuery(opts)
-	return s.rdb.QueryContext(ctx, query, args...)
+	rows, err := s.rdb.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows, opts.Limit)
 }
 
 func filtered(f eventstore.Filter) bool {
@@ -131,6 +134,16 @@ func filterQuery(opts eventstore.ReadAllOptions) (string, []any) {
 	return b.String(), append(args, opts.Limit)
 }
 
+// queryRecords runs stmt, a query of columns expecting up to limit rows
+// (0: unknown), and scans the rows.
+func queryRecords(ctx context.Context, stmt *sql.Stmt, limit int, args ...any) ([]eventstore.Record, error) {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanRecords(rows, limit)
+}
+
 // maxPrealloc bounds the records scanRecords allocates ahead of reading.
 const maxPrealloc = 4096
 
@@ -140,11 +153,10 @@ func scanRecords(rows *sql.Rows, limit int) ([]eventstore.Record, error) {
 	defer rows.Close()
 	out := make([]eventstore.Record, 0, min(max(limit, 0), maxPrealloc))
 	for rows.Next() {
-		var rec eventstore.Record
-		if err := scanRecord(rows, &rec); err != nil {
+		out = append(out, eventstore.Record{})
+		if err := scanRecord(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
-		out = append(out, rec)
 	}
 	return out, rows.Err()
 }

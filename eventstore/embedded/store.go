@@ -106,8 +106,21 @@ func (s *Store) Subscribe(ctx context.Context, opts eventstore.SubscribeOptions)
 	}
 	defer release()
 	sub := eventstore.NewCatchUp(s.ReadAll, &s.wake, s.cfg.PollInterval, opts)
-	context.AfterFunc(ctx, func() { _ = sub.Close() })
-	return sub, nil
+	stop := context.AfterFunc(ctx, func() { _ = sub.Close() })
+	return subscription{CatchUp: sub, stop: stop}, nil
+}
+
+// subscription is a catch-up subscription that ends with its Subscribe
+// context.
+type subscription struct {
+	*eventstore.CatchUp
+	stop func() bool // unregisters the close on ctx
+}
+
+// Close implements [eventstore.Subscription].
+func (s subscription) Close() error {
+	s.stop()
+	return s.CatchUp.Close()
 }
 
 // Close implements [eventstore.Store]. It waits for calls in progress,

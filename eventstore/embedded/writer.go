@@ -73,11 +73,7 @@ func (w *writer) replayed(ctx context.Context, stream string, events []eventstor
 	case at != stream:
 		return eventstore.AppendResult{}, false, duplicate(stream, events[0].ID)
 	}
-	rows, err := w.replay.QueryContext(ctx, stream, version, len(events))
-	var stored []eventstore.Record
-	if err == nil {
-		stored, err = scanRecords(rows, len(events))
-	}
+	stored, err := queryRecords(ctx, w.replay, len(events), stream, version, len(events))
 	if err != nil {
 		return eventstore.AppendResult{}, false, fmt.Errorf("append to %s: read stored events: %w", stream, translate(ctx, err))
 	}
