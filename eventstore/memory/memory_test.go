@@ -23,6 +23,16 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) eventstore.Store { return newStore(t, nil) })
 }
 
+// appendOnly hides the store's optional capabilities, as a wrapper that
+// forwards only the port would.
+type appendOnly struct{ eventstore.Store }
+
+// TestConformanceWithoutBatchAppender runs the suite on a store without
+// the optional BatchAppender: every case but the capability's must pass.
+func TestConformanceWithoutBatchAppender(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) eventstore.Store { return appendOnly{newStore(t, nil)} })
+}
+
 func BenchmarkStore(b *testing.B) {
 	storetest.Bench(b, func(b *testing.B) eventstore.Store { return newStore(b, nil) })
 }

@@ -92,6 +92,7 @@ func readAllPages(t testing.TB, s eventstore.Store, filter eventstore.Filter, li
 			requireIncreasing(t, out)
 			return out
 		}
+		require.Greaterf(t, page[0].Position, after, "read all after %d returned an event at or before it", after)
 		out = append(out, page...)
 	}
 }
