@@ -86,8 +86,9 @@ func DefaultPath() (string, error) {
 // synchronous=FULL (a commit is on disk when it returns), a busy timeout so
 // that writers from different pools queue instead of failing, and
 // immediate write transactions, which take the write lock at BEGIN so that
-// two writers never deadlock upgrading a read lock. Open a read-model store
-// on the same file with sql.Open("sqlite", DSN(path, timeout)).
+// two writers never deadlock upgrading a read lock. A read-model store on
+// the same file opens its pool with sql.Open("sqlite", dsn). path is made
+// absolute, which is the only way DSN fails.
 func DSN(path string, busyTimeout time.Duration) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

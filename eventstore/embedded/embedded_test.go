@@ -238,3 +238,94 @@ func TestConfigValidate(t *testing.T) {
 	require.ErrorContains(t, err, "poll interval")
 	require.ErrorContains(t, err, "busy timeout")
 }
+
+func TestFilterMatchesPortSemantics(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	streams := []string{"a%b-1", "a_b-1", "axb-1", "ä-1", "customer-1", "Customer-2", "lead-1"}
+	for _, stream := range streams {
+		_, err := s.Append(ctx, stream, eventstore.NoStream, []eventstore.EventData{event(stream)})
+		require.NoError(t, err)
+	}
+	all, err := s.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 100})
+	require.NoError(t, err)
+	for _, f := range []eventstore.Filter{
+		{StreamPrefixes: []string{"a%"}},
+		{StreamPrefixes: []string{"a_"}},
+		{StreamPrefixes: []string{"ä"}},
+		{StreamPrefixes: []string{""}},
+		{StreamPrefixes: []string{"customer-"}},
+		{StreamPrefixes: []string{"customer-", "lead-"}, Types: []string{"test.noted"}},
+		{Types: []string{"other"}},
+	} {
+		t.Run(fmt.Sprint(f.StreamPrefixes, f.Types), func(t *testing.T) {
+			got, err := s.ReadAll(ctx, eventstore.ReadAllOptions{Limit: 100, Filter: f})
+			require.NoError(t, err)
+			var want []string
+			for _, rec := range all {
+				if f.Match(rec.Stream, rec.Type) {
+					want = append(want, rec.Stream)
+				}
+			}
+			assert.Equal(t, want, streamsOf(got))
+		})
+	}
+}
+
+func streamsOf(recs []eventstore.Record) []string {
+	var out []string
+	for _, rec := range recs {
+		out = append(out, rec.Stream)
+	}
+	return out
+}
+
+func TestSubscriptionSeesOtherProcessByPolling(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	path := filepath.Join(t.TempDir(), "events.db")
+	reader, err := embedded.Open(ctx, path, embedded.Config{PollInterval: 10 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = reader.Close() })
+	sub, err := reader.Subscribe(ctx, eventstore.SubscribeOptions{})
+	require.NoError(t, err)
+	defer sub.Close()
+
+	writer := open(t, path) // another Store on the file: no in-process wake-up reaches reader
+	_, err = writer.Append(ctx, "customer-1", eventstore.NoStream, events(2))
+	require.NoError(t, err)
+	got, err := sub.Next(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"customer-1", "customer-1"}, streamsOf(got))
+}
+
+func TestAppendFailsUnavailableWhileLockHeldPastTimeout(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "events.db")
+	s, err := embedded.Open(ctx, path, embedded.Config{BusyTimeout: 50 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	side := sideDB(t, path)
+	tx, err := side.BeginTx(ctx, nil) // immediate: holds the write lock
+	require.NoError(t, err)
+	defer tx.Rollback()
+
+	_, err = s.Append(ctx, "customer-1", eventstore.NoStream, events(1))
+	require.ErrorIs(t, err, eventstore.ErrUnavailable)
+	require.NoError(t, tx.Rollback())
+	_, err = s.Append(ctx, "customer-1", eventstore.NoStream, events(1))
+	require.NoError(t, err, "the same append goes through once the lock is released")
+}
+
+func TestCanceledAppendStoresNothing(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Append(ctx, "customer-1", eventstore.NoStream, events(1))
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = s.AppendBatch(ctx, []eventstore.AppendRequest{{Stream: "customer-2", Events: events(1)}})
+	require.ErrorIs(t, err, context.Canceled)
+	recs, err := s.ReadAll(context.Background(), eventstore.ReadAllOptions{Limit: 10})
+	require.NoError(t, err)
+	assert.Empty(t, recs)
+}

@@ -124,8 +124,9 @@ func (s subscription) Close() error {
 }
 
 // Close implements [eventstore.Store]. It waits for calls in progress,
-// checkpoints the write-ahead log into the database file (so the file
-// alone holds every event) and releases the file. Open subscriptions then
+// checkpoints the write-ahead log into the database file (so that the file
+// alone holds every event, unless another connection is reading it at that
+// moment) and releases the file. Open subscriptions then
 // fail with [eventstore.ErrClosed].
 func (s *Store) Close() error {
 	s.mu.Lock()
