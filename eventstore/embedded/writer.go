@@ -24,11 +24,13 @@ type head struct {
 // memory, and writes the changed heads back in flush: a batch of thousands
 // of events costs one statement per event plus a few per stream.
 type writer struct {
+	// statements bound to the transaction
 	insert, findID, head, lastPos, upsertHead, replay *sql.Stmt
-	now                                               time.Time
-	last                                              uint64 // last position written, when lastKnown
-	lastKnown                                         bool
-	heads                                             map[string]*head
+
+	now       time.Time // recorded_at of every event of the transaction
+	last      uint64    // last position written, when lastKnown
+	lastKnown bool
+	heads     map[string]*head
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, st *statements, now time.Time) *writer {
