@@ -40,3 +40,32 @@ func AppendBatch(ctx context.Context, s Store, reqs []AppendRequest) ([]AppendRe
 	}
 	return out, nil
 }
+
+// HeadReader is an optional capability of a [Store]: it reports the global
+// position of the log's last visible event cheaply.
+type HeadReader interface {
+	Head(ctx context.Context) (uint64, error)
+}
+
+// HeadPage is how many events [Head] reads per page when the store cannot
+// report its head directly.
+const HeadPage = 10000
+
+// Head returns the position of the last event of s's global log (0 when
+// empty), through [HeadReader] when s has it, else by paging ReadAll.
+func Head(ctx context.Context, s Store) (uint64, error) {
+	if h, ok := s.(HeadReader); ok {
+		return h.Head(ctx)
+	}
+	var last uint64
+	for {
+		page, err := s.ReadAll(ctx, ReadAllOptions{After: last, Limit: HeadPage})
+		if err != nil {
+			return 0, fmt.Errorf("find the log's head: %w", err)
+		}
+		if len(page) == 0 {
+			return last, nil
+		}
+		last = page[len(page)-1].Position
+	}
+}

@@ -47,11 +47,11 @@ func (e *ConflictError) Is(target error) bool { return target == ErrWrongExpecte
 // TamperError reports the first event whose stored bytes do not match its
 // hash chain.
 type TamperError struct {
-	Stream   string
-	Version  uint64
-	Position uint64
-	EventID  string
-	Reason   string
+	Stream   string `json:"stream"`
+	Version  uint64 `json:"version"`
+	Position uint64 `json:"position"`
+	EventID  string `json:"event_id"`
+	Reason   string `json:"reason"`
 }
 
 // Error implements error.

@@ -9,19 +9,32 @@ import (
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
-// Event is a stored event with its decoded payload.
+// Event is a stored event handed to a projector, which decodes its payload
+// only if it needs it.
 type Event struct {
 	eventstore.Record
-	// Payload is the decoded, upcast event; nil when this build does not
-	// know the event's type or cannot decode it (DecodeErr says why).
-	Payload   domain.Event
-	DecodeErr error
+	cat *domain.Catalogue
+}
+
+// Known reports whether this build's catalogue knows the event's type.
+func (e Event) Known() bool {
+	_, ok := e.cat.Spec(e.Type)
+	return ok
+}
+
+// Payload decodes and upcasts the event's payload.
+func (e Event) Payload() (domain.Event, error) {
+	return e.cat.Decode(e.Type, e.SchemaVersion, e.Data)
 }
 
 // Recorded returns the domain view of e for aggregate-style folds.
-func (e Event) Recorded() domain.Recorded {
+func (e Event) Recorded() (domain.Recorded, error) {
+	p, err := e.Payload()
+	if err != nil {
+		return domain.Recorded{}, err
+	}
 	return domain.Recorded{ID: e.ID, Stream: e.Stream, Version: e.Version, Position: e.Position,
-		At: e.OccurredAt, Event: e.Payload}
+		At: e.OccurredAt, Event: p}, nil
 }
 
 // Projector builds one read model. Implementations must be deterministic:
@@ -40,12 +53,11 @@ type Projector interface {
 // ErrPermanent marks a projector error that retrying cannot cure.
 var ErrPermanent = errors.New("projections: permanent failure")
 
-// Decode decodes recs through cat.
-func Decode(cat *domain.Catalogue, recs []eventstore.Record) []Event {
+// Events wraps recs for projectors, decoding through cat.
+func Events(cat *domain.Catalogue, recs []eventstore.Record) []Event {
 	out := make([]Event, len(recs))
 	for i, r := range recs {
-		p, err := cat.Decode(r.Type, r.SchemaVersion, r.Data)
-		out[i] = Event{Record: r, Payload: p, DecodeErr: err}
+		out[i] = Event{Record: r, cat: cat}
 	}
 	return out
 }

@@ -61,11 +61,11 @@ func (c Config) Validate() error {
 
 // Runtime runs projectors until its context ends. Create it with New.
 type Runtime struct {
-	cfg    Config
-	log    *slog.Logger
-	mu     sync.Mutex
-	at     map[string]uint64
-	moved  eventstore.Signal
+	cfg   Config
+	log   *slog.Logger
+	mu    sync.Mutex
+	at    map[string]uint64
+	moved eventstore.Signal
 }
 
 // New validates cfg and returns a runtime.
@@ -157,7 +157,7 @@ func (r *Runtime) handler(p Projector) message.NoPublishHandlerFunc {
 		if err != nil || len(recs) == 0 {
 			return fmt.Errorf("%w: projection %s: batch %s: %w", ErrPermanent, p.Name(), msg.UUID, err)
 		}
-		events := Decode(r.cfg.Catalogue, recs)
+		events := Events(r.cfg.Catalogue, recs)
 		to := readmodel.Checkpoint{Position: last, RecordedAt: recs[len(recs)-1].RecordedAt}
 		err = r.cfg.ReadModels.Apply(msg.Context(), p.Name(), after, to, func(ctx context.Context, tx readmodel.Tx) error {
 			return p.Project(ctx, tx, events)

@@ -49,11 +49,12 @@ func (c *counter) Project(ctx context.Context, tx readmodel.Tx, events []project
 		return fmt.Errorf("simulated transient failure")
 	}
 	for _, e := range events {
-		n, ok := e.Payload.(noted)
-		if !ok || n.N < 0 {
+		p, err := e.Payload()
+		n, ok := p.(noted)
+		if err != nil || !ok || n.N < 0 {
 			return fmt.Errorf("%w: event %s is not a positive note", projections.ErrPermanent, e.ID)
 		}
-		err := tx.Exec(ctx, `INSERT INTO counter (stream, total, events) VALUES ($1, $2, 1)
+		err = tx.Exec(ctx, `INSERT INTO counter (stream, total, events) VALUES ($1, $2, 1)
 			ON CONFLICT (stream) DO UPDATE SET total = counter.total + excluded.total, events = counter.events + 1`, e.Stream, n.N)
 		if err != nil {
 			return err

@@ -263,3 +263,13 @@ func (s *Store) Close() error {
 	s.wake.Notify()
 	return nil
 }
+
+// Head implements [eventstore.HeadReader].
+func (s *Store) Head(ctx context.Context) (uint64, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return 0, eventstore.ErrClosed
+	}
+	return uint64(len(s.log)), ctx.Err()
+}

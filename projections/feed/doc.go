@@ -3,7 +3,7 @@
 // router with its middleware (recovery, retry, poison queue).
 //
 // One message carries a batch of consecutive events of the global log,
-// encoded as a JSON array of [Envelope]s, with the positions it spans in
+// in a compact binary form (see [Encode]), with the positions it spans in
 // its metadata. A batch, not a single event, is the unit of delivery
 // because a projector applies it in one read-model transaction together
 // with its checkpoint: that is what makes a rebuild or an import fast and

@@ -55,32 +55,3 @@ func (e Envelope) Record() (eventstore.Record, error) {
 	}, nil
 }
 
-// Encode returns the JSON array of recs' envelopes.
-func Encode(recs []eventstore.Record) ([]byte, error) {
-	env := make([]Envelope, len(recs))
-	for i, r := range recs {
-		env[i] = ToEnvelope(r)
-	}
-	b, err := json.Marshal(env)
-	if err != nil {
-		return nil, fmt.Errorf("encode batch: %w", err)
-	}
-	return b, nil
-}
-
-// Decode parses a batch that Encode produced.
-func Decode(payload []byte) ([]eventstore.Record, error) {
-	var env []Envelope
-	if err := json.Unmarshal(payload, &env); err != nil {
-		return nil, fmt.Errorf("decode batch: %w", err)
-	}
-	recs := make([]eventstore.Record, len(env))
-	for i, e := range env {
-		r, err := e.Record()
-		if err != nil {
-			return nil, err
-		}
-		recs[i] = r
-	}
-	return recs, nil
-}

@@ -31,15 +31,17 @@ type facets struct {
 	Outcome   string `json:"outcome"`
 	Reason    string `json:"reason"`
 	Stars     *int   `json:"stars"`
-	Score     *int   `json:"score"`
+	NPS       *int   `json:"nps"`
 	Purpose   string `json:"purpose"`
-	Total     *money `json:"total"`
-	Amount    *money `json:"amount"`
+	// Money comes as minor units with a sibling currency code.
+	Total    *int64 `json:"total"`
+	Amount   *int64 `json:"amount"`
+	Currency string `json:"currency"`
 }
 
 type money struct {
-	Minor    int64  `json:"minor"`
-	Currency string `json:"currency"`
+	Minor    int64
+	Currency string
 }
 
 func describe(e projections.Event) entry {
@@ -50,23 +52,24 @@ func describe(e projections.Event) entry {
 		return en
 	}
 	en.channel, en.direction = f.Channel, f.Direction
-	if m := firstMoney(f.Total, f.Amount); m != nil {
+	if m := f.money(); m != nil {
 		en.amount, en.currency = m.Minor, m.Currency
 	}
-	en.summary = summary(e.Type, f, e.DecodeErr)
+	en.summary = summary(e.Type, f, e.Known())
 	return en
 }
 
-func firstMoney(ms ...*money) *money {
-	for _, m := range ms {
-		if m != nil && m.Currency != "" {
-			return m
+// money returns the event's total or amount, nil if it has none.
+func (f facets) money() *money {
+	for _, v := range []*int64{f.Total, f.Amount} {
+		if v != nil && f.Currency != "" {
+			return &money{Minor: *v, Currency: f.Currency}
 		}
 	}
 	return nil
 }
 
-func summary(typ string, f facets, decodeErr error) string {
+func summary(typ string, f facets, known bool) string {
 	parts := []string{label(typ)}
 	add := func(name, v string) {
 		if v != "" {
@@ -81,13 +84,13 @@ func summary(typ string, f facets, decodeErr error) string {
 	if f.Stars != nil {
 		add("stars", fmt.Sprint(*f.Stars))
 	}
-	if f.Score != nil {
-		add("score", fmt.Sprint(*f.Score))
+	if f.NPS != nil {
+		add("NPS", fmt.Sprint(*f.NPS))
 	}
-	if m := firstMoney(f.Total, f.Amount); m != nil {
+	if m := f.money(); m != nil {
 		add("amount", moneypkg.New(m.Minor, moneypkg.Currency(m.Currency)).String())
 	}
-	if decodeErr != nil {
+	if !known {
 		parts = append(parts, "(unknown to this version)")
 	}
 	return strings.Join(parts, ", ")

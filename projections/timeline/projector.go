@@ -3,6 +3,7 @@ package timeline
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,22 +26,52 @@ func (Projector) Name() string { return Name }
 // Schema implements [projections.Projector].
 func (Projector) Schema(d readmodel.Dialect) []string { return schema(d) }
 
-const insertRow = `INSERT INTO timeline (position, event_id, stream, customer_id, version, type, channel, direction,
-	summary, amount_minor, currency, actor, occurred_at, recorded_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+// rowsPerInsert is how many timeline rows one INSERT statement carries:
+// one statement per row costs more than the row itself.
+const rowsPerInsert = 64
+
+const columns = 14
+
+var insertFull = insertRows(rowsPerInsert)
+
+// insertRows returns an INSERT of n timeline rows.
+func insertRows(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO timeline (position, event_id, stream, customer_id, version, type, channel, direction,
+	summary, amount_minor, currency, actor, occurred_at, recorded_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(")
+		for c := range columns {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "$%d", i*columns+c+1)
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
 
 // Project implements [projections.Projector]: one timeline row per event,
 // and the customers directory kept up to date.
 func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projections.Event) error {
 	touched := map[uuid.UUID]*activity{}
 	var order []uuid.UUID
+	rows := make([]any, 0, rowsPerInsert*columns)
 	for _, e := range events {
 		en := describe(e)
-		if err := tx.Exec(ctx, insertRow, int64(e.Position), e.ID.String(), e.Stream, nullUUID(en.customer),
+		rows = append(rows, int64(e.Position), e.ID.String(), e.Stream, nullUUID(en.customer),
 			int64(e.Version), e.Type, nullString(en.channel), nullString(en.direction), en.summary,
 			en.amount, nullString(en.currency), e.Metadata.Actor,
-			readmodel.Timestamp(e.OccurredAt), readmodel.Timestamp(e.RecordedAt)); err != nil {
-			return fmt.Errorf("timeline row for %s: %w", e.ID, err)
+			readmodel.Timestamp(e.OccurredAt), readmodel.Timestamp(e.RecordedAt))
+		if len(rows) == cap(rows) {
+			if err := tx.Exec(ctx, insertFull, rows...); err != nil {
+				return fmt.Errorf("timeline rows up to %d: %w", e.Position, err)
+			}
+			rows = rows[:0]
 		}
 		if en.customer == uuid.Nil {
 			continue
@@ -55,6 +86,11 @@ func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projecti
 			order = append(order, en.customer)
 		}
 		a.add(e.OccurredAt)
+	}
+	if len(rows) > 0 {
+		if err := tx.Exec(ctx, insertRows(len(rows)/columns), rows...); err != nil {
+			return fmt.Errorf("timeline rows: %w", err)
+		}
 	}
 	return flushActivity(ctx, tx, order, touched)
 }

@@ -19,6 +19,7 @@ import (
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	owned bool
 	once  sync.Once
 }
 
@@ -46,9 +47,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("open read models %s: %w", path, err)
 	}
-	s := &Store{write: write, read: read}
+	s := &Store{write: write, read: read, owned: true}
 	if err := s.Migrate(ctx, []string{checkpointDDL}); err != nil {
 		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Shared returns a store on pools that another component owns, such as
+// the embedded event store's (see its Pools method): write must be a
+// single-connection pool opened with immediate transactions. Close leaves
+// the pools open.
+func Shared(ctx context.Context, write, read *sql.DB) (*Store, error) {
+	s := &Store{write: write, read: read}
+	if err := s.Migrate(ctx, []string{checkpointDDL}); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -60,7 +73,7 @@ func dsn(path string, readOnly bool) string {
 		abs = path
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(ON)", "cache_size(-65536)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -160,6 +173,10 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // Close implements [readmodel.Store].
 func (s *Store) Close() error {
 	var err error
-	s.once.Do(func() { err = errors.Join(s.write.Close(), s.read.Close()) })
+	s.once.Do(func() {
+		if s.owned {
+			err = errors.Join(s.write.Close(), s.read.Close())
+		}
+	})
 	return err
 }

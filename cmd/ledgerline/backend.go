@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/ledgerline/ledgerline/domain"
+	"github.com/ledgerline/ledgerline/domain/catalogue"
+	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/embedded"
+	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
+	rmsqlite "github.com/ledgerline/ledgerline/projections/readmodel/sqlite"
+	"github.com/ledgerline/ledgerline/projections/timeline"
+)
+
+// backend is an opened event store with its read models.
+type backend struct {
+	events    eventstore.Store
+	models    readmodel.Store
+	catalogue *domain.Catalogue
+	location  string
+	log       *slog.Logger
+}
+
+// open connects to the backend the options name.
+func (o *options) open(ctx context.Context, log *slog.Logger) (*backend, error) {
+	switch {
+	case o.store == "" || strings.HasPrefix(o.store, "file:") || strings.HasPrefix(o.store, "sqlite:"):
+		return o.openEmbedded(ctx, log)
+	default:
+		return nil, usageError(fmt.Errorf("--store %q: unsupported scheme (want postgres://, esdb://, kurrentdb:// or an embedded file)", o.store))
+	}
+}
+
+func (o *options) embeddedPath() (string, error) {
+	if p := strings.TrimPrefix(strings.TrimPrefix(o.store, "sqlite:"), "file:"); p != "" {
+		return p, nil
+	}
+	if o.db != "" {
+		return o.db, nil
+	}
+	return embedded.DefaultPath()
+}
+
+func (o *options) openEmbedded(ctx context.Context, log *slog.Logger) (*backend, error) {
+	path, err := o.embeddedPath()
+	if err != nil {
+		return nil, err
+	}
+	events, err := embedded.Open(ctx, path, embedded.Config{})
+	if err != nil {
+		return nil, err
+	}
+	write, read := events.Pools()
+	models, err := rmsqlite.Shared(ctx, write, read)
+	if err != nil {
+		return nil, errors.Join(err, events.Close())
+	}
+	return &backend{events: events, models: models, catalogue: catalogue.New(), location: path, log: log}, nil
+}
+
+// projectors returns the read models every backend maintains.
+func (b *backend) projectors() []projections.Projector {
+	return []projections.Projector{timeline.New()}
+}
+
+// runtime returns a projection runtime over b.
+func (b *backend) runtime() (*projections.Runtime, error) {
+	return projections.New(projections.Config{Events: b.events, ReadModels: b.models,
+		Catalogue: b.catalogue, Projectors: b.projectors(), Logger: b.log})
+}
+
+// catchUp runs the projections until they have applied the whole log as
+// it is now, then stops them.
+func (b *backend) catchUp(ctx context.Context) error {
+	return b.withProjections(ctx, func(ctx context.Context) (uint64, error) {
+		return eventstore.Head(ctx, b.events)
+	})
+}
+
+// withProjections runs the projections while work runs, then until they
+// have applied the log up to the position work returns, then stops them.
+func (b *backend) withProjections(ctx context.Context, work func(context.Context) (uint64, error)) error {
+	rt, err := b.runtime()
+	if err != nil {
+		return err
+	}
+	if err := rt.Migrate(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	head, err := work(ctx)
+	if err == nil {
+		err = rt.WaitFor(ctx, head)
+	}
+	cancel()
+	return errors.Join(err, ignoreCanceled(<-done))
+}
+
+func ignoreCanceled(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func (b *backend) Close() error {
+	return errors.Join(b.models.Close(), b.events.Close())
+}
