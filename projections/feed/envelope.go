@@ -54,4 +54,3 @@ func (e Envelope) Record() (eventstore.Record, error) {
 		Stream: e.Stream, Version: e.Version, Position: e.Position, RecordedAt: e.RecordedAt.UTC(), Hash: hash,
 	}, nil
 }
-
