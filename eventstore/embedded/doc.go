@@ -38,8 +38,10 @@
 //   - streams: stream PRIMARY KEY, version and hash of the stream's last
 //     event, the head read by the version check and the hash chain.
 //
-// Read-model tables of other packages may live in the same file; any pool
-// that writes to it must use [DSN] (or the same pragmas and _txlock).
+// Read-model tables of other packages may live in the same file. In the
+// store's process they share its pools ([Store.Pools]); a pool of its own,
+// or one in another process, must be opened with [DSN] (or the same
+// pragmas and _txlock).
 //
 // # Usage
 //

@@ -69,13 +69,15 @@ func events(n int) []eventstore.EventData {
 
 func TestReopenKeepsEvents(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "nested", "dir", "events.db")
+	// A missing parent, and characters that a file: URI must escape.
+	path := filepath.Join(t.TempDir(), "nested dir", "odd?#%chars", "events.db")
 	s := open(t, path)
 	want := events(3)
 	_, err := s.Append(ctx, "customer-1", eventstore.NoStream, want)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close(), "Close is idempotent")
+	require.FileExists(t, path)
 
 	s = open(t, path)
 	got, err := s.ReadStream(ctx, "customer-1", eventstore.ReadStreamOptions{})
@@ -191,6 +193,32 @@ func TestAppendWhileAnotherPoolWrites(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, sideErr)
 	assert.Equal(t, rounds, countRows(t, path, "read_model"))
+}
+
+func TestPoolsAreSharedWithReadModels(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	write, read := s.Pools()
+	_, err := write.ExecContext(ctx, `CREATE TABLE read_model (k INTEGER PRIMARY KEY, v TEXT)`)
+	require.NoError(t, err)
+
+	tx, err := write.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	_, err = tx.ExecContext(ctx, `INSERT INTO read_model (k, v) VALUES (1, 'row')`)
+	require.NoError(t, err)
+	appended := make(chan error, 1)
+	go func() {
+		_, err := s.Append(ctx, "customer-1", eventstore.NoStream, events(1))
+		appended <- err
+	}()
+	require.NoError(t, tx.Commit(), "the append waits for the read-model transaction")
+	require.NoError(t, <-appended)
+
+	var n int
+	require.NoError(t, read.QueryRowContext(ctx, `SELECT count(*) FROM read_model`).Scan(&n))
+	assert.Equal(t, 1, n)
+	_, err = read.ExecContext(ctx, `DELETE FROM read_model`)
+	require.Error(t, err, "the read pool is query-only")
 }
 
 // writeReadModel commits n transactions on db, each holding the write lock
