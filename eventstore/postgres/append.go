@@ -111,23 +111,23 @@ func (s *Store) write(ctx context.Context, op string, reqs []eventstore.AppendRe
 // lock assigns no transaction id, so the heads are still read before the
 // insert takes one.
 func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.AppendRequest, todo []int, out []eventstore.AppendResult, locked bool) error {
-	streams := streamsOf(reqs, todo)
 	var p *plan
 	var base uint64
-	err := s.inTx(ctx, locked, func(q querier) (err error) {
-		if locked {
-			if _, err := q.Exec(ctx, s.q.lock, streams); err != nil {
-				return err
-			}
-		}
-		heads, err := s.heads(ctx, q, streams)
+	err := s.inTx(ctx, locked, func(q querier) error {
+		heads, err := s.readHeads(ctx, q, reqs, todo, locked)
 		if err != nil {
 			return err
 		}
 		if p, err = newPlan(reqs, todo, heads, s.cfg.Clock()); err != nil {
 			return err
 		}
-		return q.QueryRow(ctx, s.q.insert, p.rows.args()...).Scan(&base)
+		if err := q.QueryRow(ctx, s.q.insert, p.rows.args()...).Scan(&base); err != nil {
+			return err
+		}
+		for stream, h := range heads {
+			s.heads.put(stream, h)
+		}
+		return nil
 	})
 	var mm *mismatch
 	switch {
@@ -143,6 +143,33 @@ func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.Append
 		out[i].LastPosition += base
 	}
 	return nil
+}
+
+// readHeads returns the heads of the streams of reqs[todo]: those it can
+// guess from the cache without a read, the others read in one query.
+// Locked, it takes the streams' locks first and reads every head.
+func (s *Store) readHeads(ctx context.Context, q querier, reqs []eventstore.AppendRequest, todo []int, locked bool) (map[string]head, error) {
+	heads, unknown := s.heads.guess(reqs, todo)
+	if locked {
+		heads, unknown = map[string]head{}, streamsOf(reqs, todo)
+		if _, err := q.Exec(ctx, s.q.lock, unknown); err != nil {
+			return nil, err
+		}
+	}
+	if len(unknown) == 0 {
+		return heads, nil
+	}
+	rows, err := q.Query(ctx, s.q.heads, unknown)
+	if err != nil {
+		return nil, err
+	}
+	var name string
+	var h head
+	_, err = pgx.ForEachRow(rows, []any{&name, &h.version, &h.hash}, func() error {
+		heads[name] = h
+		return nil
+	})
+	return heads, err
 }
 
 // querier is what attempt needs of a pool or a transaction.
@@ -170,21 +197,6 @@ func streamsOf(reqs []eventstore.AppendRequest, todo []int) []string {
 	}
 	slices.Sort(streams)
 	return slices.Compact(streams)
-}
-
-func (s *Store) heads(ctx context.Context, q querier, streams []string) (map[string]head, error) {
-	rows, err := q.Query(ctx, s.q.heads, streams)
-	if err != nil {
-		return nil, err
-	}
-	heads := make(map[string]head, len(streams))
-	var name string
-	var h head
-	_, err = pgx.ForEachRow(rows, []any{&name, &h.version, &h.hash}, func() error {
-		heads[name] = h
-		return nil
-	})
-	return heads, err
 }
 
 // replays looks up the events of reqs[todo]; it fills out for the

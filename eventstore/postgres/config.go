@@ -15,6 +15,9 @@ const (
 	// without a notification before it reads again: the safety net for a
 	// notification lost to a crash between commit and NOTIFY.
 	DefaultPollInterval = time.Second
+	// DefaultHoldBackWait is how long ReadAll waits at most for in-flight
+	// transactions that hold back events it found committed.
+	DefaultHoldBackWait = 500 * time.Millisecond
 )
 
 // Config tunes a [Store]. The zero Config is ready to use.
@@ -28,6 +31,11 @@ type Config struct {
 	// PollInterval is how often an idle subscription reads again without a
 	// notification. Zero means [DefaultPollInterval].
 	PollInterval time.Duration
+	// HoldBackWait is how long ReadAll waits at most for in-flight
+	// transactions that hold back events it found committed, before it
+	// returns the prefix it has (see doc.go). Zero means
+	// [DefaultHoldBackWait].
+	HoldBackWait time.Duration
 	// MaxConns caps the connection pool (the listener holds one more
 	// connection of its own). Zero keeps pgxpool's default, or the DSN's
 	// pool_max_conns.
@@ -45,6 +53,9 @@ func (c Config) Validate() error {
 	if c.PollInterval < 0 {
 		errs = append(errs, fmt.Errorf("poll interval %s is negative", c.PollInterval))
 	}
+	if c.HoldBackWait < 0 {
+		errs = append(errs, fmt.Errorf("hold-back wait %s is negative", c.HoldBackWait))
+	}
 	if c.MaxConns < 0 {
 		errs = append(errs, fmt.Errorf("max conns %d is negative", c.MaxConns))
 	}
@@ -60,6 +71,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PollInterval == 0 {
 		c.PollInterval = DefaultPollInterval
+	}
+	if c.HoldBackWait == 0 {
+		c.HoldBackWait = DefaultHoldBackWait
 	}
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -37,12 +38,13 @@ func newQueries(schema string) queries {
 	}
 }
 
-// readAllSQL reads the gap-free prefix of the log after $1: only positions
-// below the horizon, the oldest in-flight transaction id shifted into
-// position space (see doc.go for why this never skips an event).
-const readAllSQL = `SELECT ` + columns + ` FROM {{s}}.events
+// readAllSQL reads the log after $1 and marks each row released when its
+// position lies below the horizon: the oldest in-flight transaction id
+// shifted into position space. Released rows form a gap-free prefix (see
+// doc.go); the others are committed but held back.
+const readAllSQL = `SELECT ` + columns + `, position < h.horizon
+FROM {{s}}.events, (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16 AS horizon) AS h
 WHERE position > $1
-	AND position < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16)
 	AND ($2::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(stream, p.prefix)))
 	AND ($3::text[] IS NULL OR type = ANY($3::text[]))
 ORDER BY position
@@ -82,8 +84,12 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 		limit = &opts.Limit
 	}
 	recs, err := s.query(ctx, sql, stream, from, limit)
-	if err != nil || len(recs) > 0 {
-		return recs, translate(ctx, "read "+stream, err)
+	if err != nil {
+		return nil, translate(ctx, "read "+stream, err)
+	}
+	if len(recs) > 0 {
+		s.rememberHead(recs, opts)
+		return recs, nil
 	}
 	var found bool
 	if err := s.pool.QueryRow(ctx, s.q.streamHas, stream).Scan(&found); err != nil {
@@ -95,8 +101,24 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 	return recs, nil
 }
 
+// rememberHead caches the stream's head when recs reach the end of the
+// stream: a command that reads a stream and then appends to it usually
+// finds its expected version there.
+func (s *Store) rememberHead(recs []eventstore.Record, opts eventstore.ReadStreamOptions) {
+	switch {
+	case opts.Direction == eventstore.Backwards && opts.From == 0:
+		s.heads.remember(recs[0])
+	case opts.Direction == eventstore.Forwards && (opts.Limit == 0 || len(recs) < opts.Limit):
+		s.heads.remember(recs[len(recs)-1])
+	}
+}
+
 // ReadAll implements [eventstore.Store]: it returns only events below the
-// in-flight horizon, a gap-free prefix of the log (see doc.go).
+// in-flight horizon, a gap-free prefix of the log (see doc.go). When
+// events it found committed are held back behind in-flight transactions,
+// it waits up to [Config.HoldBackWait] for those to end, so that a read
+// returns what was appended before it whenever the transactions in the
+// way are short.
 func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]eventstore.Record, error) {
 	if opts.Limit <= 0 {
 		return nil, fmt.Errorf("read all: limit %d: %w", opts.Limit, eventstore.ErrInvalidEvent)
@@ -104,13 +126,69 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	if s.closed.Load() {
 		return nil, eventstore.ErrClosed
 	}
-	var out []eventstore.Record
+	op := fmt.Sprintf("read all after %d", opts.After)
+	var page feedPage
 	err := s.retry(ctx, func() (err error) {
-		out, err = s.query(ctx, s.q.readAll, clampInt64(opts.After),
-			nilIfEmpty(opts.Filter.StreamPrefixes), nilIfEmpty(opts.Filter.Types), opts.Limit)
-		return translate(ctx, fmt.Sprintf("read all after %d", opts.After), err)
+		page, err = s.readAll(ctx, opts)
+		return translate(ctx, op, err)
 	})
-	return out, err
+	if err != nil || page.held == 0 {
+		return page.released, err
+	}
+	if !s.awaitHorizon(ctx, page.held) {
+		return page.released, nil
+	}
+	err = s.retry(ctx, func() (err error) {
+		page, err = s.readAll(ctx, opts)
+		return translate(ctx, op, err)
+	})
+	return page.released, err
+}
+
+// feedPage is one read of the log: the released prefix and, if committed
+// events were held back behind it, the highest position among them.
+type feedPage struct {
+	released []eventstore.Record
+	held     uint64
+}
+
+func (s *Store) readAll(ctx context.Context, opts eventstore.ReadAllOptions) (feedPage, error) {
+	rows, err := s.pool.Query(ctx, s.q.readAll, clampInt64(opts.After),
+		nilIfEmpty(opts.Filter.StreamPrefixes), nilIfEmpty(opts.Filter.Types), opts.Limit)
+	if err != nil {
+		return feedPage{}, err
+	}
+	var page feedPage
+	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var released bool
+		r, err := scanRecord(row, &released)
+		switch {
+		case err != nil:
+		case released && page.held == 0:
+			page.released = append(page.released, r)
+		default:
+			page.held = r.Position
+		}
+		return struct{}{}, err
+	})
+	return page, err
+}
+
+// awaitHorizon polls the horizon until it passes position, for at most
+// Config.HoldBackWait; it reports whether it did.
+func (s *Store) awaitHorizon(ctx context.Context, position uint64) bool {
+	deadline := time.Now().Add(s.cfg.HoldBackWait)
+	for delay := time.Millisecond; time.Now().Before(deadline); delay = min(2*delay, holdMax) {
+		sleep(ctx, min(delay, time.Until(deadline)))
+		var last, horizon int64
+		if err := s.pool.QueryRow(ctx, s.q.horizon).Scan(&last, &horizon); err != nil {
+			return false
+		}
+		if uint64(horizon) > position {
+			return true
+		}
+	}
+	return false
 }
 
 // query runs a statement that selects columns and scans its records.
@@ -119,15 +197,16 @@ func (s *Store) query(ctx context.Context, sql string, args ...any) ([]eventstor
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, scanRecord)
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (eventstore.Record, error) { return scanRecord(row) })
 }
 
-func scanRecord(row pgx.CollectableRow) (eventstore.Record, error) {
+// scanRecord scans columns, and then into extra any further columns.
+func scanRecord(row pgx.CollectableRow, extra ...any) (eventstore.Record, error) {
 	var r eventstore.Record
 	m := &r.Metadata
-	err := row.Scan(&r.Position, &r.Stream, &r.Version, (*[16]byte)(&r.ID), &r.Type, &r.SchemaVersion,
-		&r.Data, &r.OccurredAt, &r.RecordedAt, &m.Actor, (*[16]byte)(&m.CommandID),
-		(*[16]byte)(&m.CorrelationID), (*[16]byte)(&m.CausationID), &r.Hash)
+	err := row.Scan(append([]any{&r.Position, &r.Stream, &r.Version, (*[16]byte)(&r.ID), &r.Type,
+		&r.SchemaVersion, &r.Data, &r.OccurredAt, &r.RecordedAt, &m.Actor, (*[16]byte)(&m.CommandID),
+		(*[16]byte)(&m.CorrelationID), (*[16]byte)(&m.CausationID), &r.Hash}, extra...)...)
 	r.OccurredAt, r.RecordedAt = r.OccurredAt.UTC(), r.RecordedAt.UTC()
 	return r, err
 }

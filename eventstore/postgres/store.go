@@ -18,6 +18,7 @@ type Store struct {
 	pool   *pgxpool.Pool
 	cfg    Config
 	q      queries
+	heads  headCache
 	wake   eventstore.Signal
 	notify chan struct{} // pokes the notifier after a commit
 	stop   context.CancelFunc
