@@ -116,6 +116,7 @@ func (s *Store) renew(old *esdb.Client) {
 	}
 	s.client = c
 	_ = old.Close()
+	s.cfg.Logger.Warn("kurrentdb: the esdb client gave up discovery and closed itself; replaced it")
 }
 
 // call runs op with the current client on a goroutine of its own. While
@@ -176,10 +177,10 @@ func (s *Store) own(name, typ string) (string, bool) {
 		return "", false
 	}
 	stream, ok := strings.CutPrefix(name, s.cfg.Namespace)
-	if !ok {
+	if !ok || !(eventstore.Filter{StreamPrefixes: s.cfg.StreamPrefixes}).Match(stream, typ) {
 		return "", false
 	}
-	return stream, eventstore.Filter{StreamPrefixes: s.cfg.StreamPrefixes}.Match(stream, typ)
+	return stream, true
 }
 
 // checkNames refuses names KurrentDB or the store reserve: a stream or an
