@@ -49,8 +49,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	}
 	s := &Store{cfg: cfg.withDefaults()}
 	if err := s.open(ctx, path); err != nil {
-		s.closePools()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, errors.Join(err, s.closePools()))
 	}
 	return s, nil
 }
