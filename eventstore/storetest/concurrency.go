@@ -61,7 +61,6 @@ func testExactRace(t *testing.T, s eventstore.Store) {
 // together and returns their outcomes.
 func raceRound(t testing.TB, s eventstore.Store, v uint64) []attempt {
 	t.Helper()
-	ctx := guarded(t)
 	out := make([]attempt, racers)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
@@ -69,11 +68,11 @@ func raceRound(t testing.TB, s eventstore.Store, v uint64) []attempt {
 		out[i].events = []eventstore.EventData{newEvent(typeNoted, i)}
 		wg.Go(func() {
 			<-start
-			out[i].res, out[i].err = s.Append(ctx, streamA, eventstore.Exact(v), out[i].events)
+			out[i].res, out[i].err = appendWithin(t.Context(), s, streamA, eventstore.Exact(v), out[i].events)
 		})
 	}
 	close(start)
-	waitGroup(t, &wg)
+	wg.Wait()
 	return out
 }
 
@@ -81,7 +80,6 @@ func raceRound(t testing.TB, s eventstore.Store, v uint64) []attempt {
 // append succeeds, the stream holds versions 1..N without gap or
 // duplicate, and each append's events sit together where its result says.
 func testAnyRace(t *testing.T, s eventstore.Store) {
-	ctx := guarded(t)
 	attempts := make([][]attempt, racers)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
@@ -90,13 +88,13 @@ func testAnyRace(t *testing.T, s eventstore.Store) {
 			<-start
 			for k := range appendsEach {
 				a := attempt{events: newEvents(1 + (i+k)%maxAppendLen)}
-				a.res, a.err = s.Append(ctx, streamA, eventstore.Any, a.events)
+				a.res, a.err = appendWithin(t.Context(), s, streamA, eventstore.Any, a.events)
 				attempts[i] = append(attempts[i], a)
 			}
 		})
 	}
 	close(start)
-	waitGroup(t, &wg)
+	wg.Wait()
 	recs := readStream(t, s, streamA, eventstore.ReadStreamOptions{})
 	total := 0
 	for _, mine := range attempts {

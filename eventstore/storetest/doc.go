@@ -61,8 +61,16 @@
 // pass. Should backends ever differ honestly (say, in what a position
 // looks like), a flag may describe that difference, never waive a case.
 //
-// The suite keeps each case small and bounded: concurrency is
-// synchronised with channels and wait groups, and timeouts serve only to
-// turn a hang into a failure. It runs in a few seconds on the in-memory
-// store under -race.
+// # Timing
+//
+// The suite keeps each case small: concurrency is synchronised with
+// channels and wait groups, and a timeout on each operation (and on each
+// wait for a subscription's next batch) only turns a hang into a failure,
+// so a slow store that keeps making progress passes. ReadAll returns a
+// gap-free prefix that may trail appends that have returned (PostgreSQL's
+// trails any transaction in flight in the cluster); a case that needs the
+// whole log first waits, on a subscription, until the log shows what it
+// appended. ReadStream is expected to show an append as soon as it
+// returns. The suite runs in a few seconds on the in-memory store under
+// -race.
 package storetest

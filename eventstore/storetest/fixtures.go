@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,8 +17,10 @@ import (
 // that the store normalises times to microseconds in UTC.
 var baseTime = time.Date(2025, time.March, 1, 9, 30, 15, 123456789, time.FixedZone("UTC+2", 2*60*60))
 
-// guard bounds every wait of the suite. It only turns a hang into a
-// failure; no case relies on it for synchronisation.
+// guard bounds each single operation and each wait for the next batch of
+// a subscription. It only turns a hang into a failure: no case relies on
+// it for synchronisation, and a slow store that keeps making progress
+// never meets it, however long a case takes.
 const guard = 10 * time.Second
 
 // readPage is the page size the suite reads the global log with.
@@ -75,6 +76,24 @@ func readStream(t testing.TB, s eventstore.Store, stream string, opts eventstore
 func readAll(t testing.TB, s eventstore.Store, filter eventstore.Filter) []eventstore.Record {
 	t.Helper()
 	return readAllPages(t, s, filter, readPage)
+}
+
+// settle waits until the global log shows at least n events. ReadAll
+// returns a gap-free prefix, which may trail appends that have already
+// returned (PostgreSQL's holds back behind any transaction in flight in
+// the cluster), so a case that reads the whole log waits for it first. It
+// waits on a subscription, which blocks until more is visible, rather
+// than polling.
+func settle(t testing.TB, s eventstore.Store, n int) {
+	t.Helper()
+	if n == 0 {
+		return
+	}
+	sub, err := s.Subscribe(t.Context(), eventstore.SubscribeOptions{})
+	require.NoError(t, err)
+	defer func() { _ = sub.Close() }()
+	_, err = gather(t.Context(), sub, n, eventstore.DefaultMaxBatch)
+	require.NoErrorf(t, err, "the global log must show %d events", n)
 }
 
 // readAllPages reads the global log through filter in pages of at most
@@ -169,6 +188,7 @@ func concat(lists ...[]eventstore.EventData) []eventstore.EventData {
 // check that a failed call stored nothing.
 func requireLog(t testing.TB, s eventstore.Store, want []uuid.UUID) {
 	t.Helper()
+	settle(t, s, len(want))
 	got := recordIDs(readAll(t, s, eventstore.Filter{}))
 	if len(want) == 0 {
 		require.Empty(t, got, "the global log must be empty")
@@ -194,23 +214,16 @@ func requireConflict(t testing.TB, err error, stream string, expected eventstore
 	require.Equal(t, eventstore.ConflictError{Stream: stream, Expected: expected, Actual: actual}, *conflict)
 }
 
-// waitGroup waits for wg, failing the test if the guard expires first.
-func waitGroup(t testing.TB, wg *sync.WaitGroup) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(guard):
-		t.Fatalf("goroutines did not finish within %s", guard)
-	}
+// appendWithin appends with a context that ends after guard: the
+// bound on each append of the concurrent cases.
+func appendWithin(ctx context.Context, s eventstore.Store, stream string, expected eventstore.ExpectedVersion, events []eventstore.EventData) (eventstore.AppendResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, guard)
+	defer cancel()
+	return s.Append(ctx, stream, expected, events)
 }
 
-// guarded returns a context that ends when the test does or the guard
-// expires.
+// guarded returns a context for one operation: it ends when the test
+// does or the guard expires.
 func guarded(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), guard)
 	t.Cleanup(cancel)

@@ -60,8 +60,9 @@ func readAllCases() []contractCase {
 	return cases
 }
 
-// appendMixed appends events of three types to three streams of two
-// prefixes, interleaved, and returns them in commit order.
+// appendMixed appends events of three types to four streams of two
+// prefixes, interleaved, waits until the global log shows them, and
+// returns them in commit order.
 func appendMixed(t testing.TB, s eventstore.Store) []logged {
 	t.Helper()
 	steps := []struct {
@@ -85,6 +86,7 @@ func appendMixed(t testing.TB, s eventstore.Store) []logged {
 		}
 		mustAppend(t, s, step.stream, eventstore.Any, evs)
 	}
+	settle(t, s, len(out))
 	return out
 }
 

@@ -77,6 +77,7 @@ func testReadAllMatchesReadStream(t *testing.T, s eventstore.Store) {
 	evs := variedEvents()
 	mustAppend(t, s, streamA, eventstore.NoStream, evs[:3])
 	mustAppend(t, s, streamB, eventstore.NoStream, evs[3:])
+	settle(t, s, len(evs))
 	all := readAll(t, s, eventstore.Filter{})
 	perStream := append(readStream(t, s, streamA, eventstore.ReadStreamOptions{}),
 		readStream(t, s, streamB, eventstore.ReadStreamOptions{})...)
