@@ -40,6 +40,10 @@ func testOperationsAfterClose(t *testing.T, s eventstore.Store) {
 		_, err = b.AppendBatch(ctx, threeStreams())
 		require.ErrorIs(t, err, eventstore.ErrClosed, "AppendBatch")
 	}
+	if h, ok := s.(eventstore.HeadReader); ok {
+		_, err = h.Head(ctx)
+		require.ErrorIs(t, err, eventstore.ErrClosed, "Head")
+	}
 }
 
 func testCloseTwice(t *testing.T, s eventstore.Store) {

@@ -48,17 +48,18 @@
 //   - Concurrency: racing appenders, one winner per version, no gap.
 //   - Subscription: history then live, exactly once and in order under
 //     concurrent writers, filters, batch caps, context and Close.
-//   - BatchAppender: the optional capability, when a store has it.
+//   - BatchAppender and HeadReader: the optional capabilities, when a
+//     store has them.
 //   - Close: ErrClosed after Close; Close is idempotent.
 //
 // # No opt-outs
 //
 // The suite has no feature flags, and none may be added to skip a
 // guarantee of the contract: a backend that cannot keep one does not
-// implement the port. The only case a store may lack is an optional
-// capability ([eventstore.BatchAppender]), whose cases are skipped with a
-// message when the store does not implement it; when it does, they must
-// pass. Should backends ever differ honestly (say, in what a position
+// implement the port. The only cases a store may lack are those of an
+// optional capability ([eventstore.BatchAppender], [eventstore.HeadReader]),
+// skipped with a message when the store does not implement it; when it
+// does, they must pass. Should backends ever differ honestly (say, in what a position
 // looks like), a flag may describe that difference, never waive a case.
 //
 // # Timing

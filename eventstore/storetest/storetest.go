@@ -43,6 +43,7 @@ func Run(t *testing.T, factory Factory) {
 		{"Concurrency", concurrencyCases()},
 		{"Subscription", subscriptionCases()},
 		{"BatchAppender", batchCases()},
+		{"HeadReader", headCases()},
 		{"Close", closeCases()},
 	}
 	for _, g := range groups {
