@@ -15,11 +15,12 @@ import (
 // eventMeta is the user metadata of every event the store writes: the
 // port's fields KurrentDB has no place for, the stream version and the
 // hash chain. KurrentDB keeps the id, the stream, the type and the payload
-// itself.
+// itself. Times are microseconds since the Unix epoch: the precision the
+// port stores, and several times cheaper to decode than RFC 3339 text.
 type eventMeta struct {
-	SchemaVersion int       `json:"schema_version"`
-	OccurredAt    time.Time `json:"occurred_at"`
-	RecordedAt    time.Time `json:"recorded_at"`
+	SchemaVersion int   `json:"schema_version"`
+	OccurredAt    int64 `json:"occurred_at_us"`
+	RecordedAt    int64 `json:"recorded_at_us"`
 	eventstore.Metadata
 	Version uint64 `json:"version"`
 	Hash    string `json:"hash"`
@@ -28,7 +29,7 @@ type eventMeta struct {
 // encode turns a sealed record into the event the client appends.
 func encode(rec eventstore.Record) (esdb.EventData, error) {
 	meta, err := json.Marshal(eventMeta{
-		SchemaVersion: rec.SchemaVersion, OccurredAt: rec.OccurredAt, RecordedAt: rec.RecordedAt,
+		SchemaVersion: rec.SchemaVersion, OccurredAt: rec.OccurredAt.UnixMicro(), RecordedAt: rec.RecordedAt.UnixMicro(),
 		Metadata: rec.Metadata, Version: rec.Version, Hash: hex.EncodeToString(rec.Hash),
 	})
 	if err != nil {
@@ -57,7 +58,7 @@ func decode(stream string, e *esdb.RecordedEvent) eventstore.Record {
 		return rec
 	}
 	rec.SchemaVersion, rec.Metadata = meta.SchemaVersion, meta.Metadata
-	rec.OccurredAt, rec.RecordedAt = meta.OccurredAt.UTC(), meta.RecordedAt.UTC()
+	rec.OccurredAt, rec.RecordedAt = time.UnixMicro(meta.OccurredAt).UTC(), time.UnixMicro(meta.RecordedAt).UTC()
 	rec.Hash, _ = hex.DecodeString(meta.Hash)
 	return rec
 }

@@ -145,7 +145,7 @@ func TestStoredLayout(t *testing.T) {
 	assert.JSONEq(t, string(evs[1].Data), string(last.Data))
 	var meta map[string]any
 	require.NoError(t, json.Unmarshal(last.UserMetadata, &meta))
-	for _, key := range []string{"schema_version", "occurred_at", "recorded_at", "actor", "command_id",
+	for _, key := range []string{"schema_version", "occurred_at_us", "recorded_at_us", "actor", "command_id",
 		"correlation_id", "causation_id", "version", "hash"} {
 		assert.Contains(t, meta, key)
 	}

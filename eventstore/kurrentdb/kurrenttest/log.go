@@ -81,12 +81,11 @@ func (d *db) stream(name string) ([]*event, bool) {
 	return slices.Clip(evs), ok
 }
 
-// snapshot returns the global log, its end position and a channel closed by
-// the next append.
-func (d *db) snapshot() ([]*event, uint64, <-chan struct{}) {
+// snapshot returns the global log and its end position.
+func (d *db) snapshot() ([]*event, uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clip(d.all), d.end, d.changed
+	return slices.Clip(d.all), d.end
 }
 
 // indexAt returns the index in all of the first event at or after

@@ -332,3 +332,15 @@ func TestSeveralSeedsDiscoverTheLeader(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 }
+
+func TestEmptyAppendChecksTheExpectationOnly(t *testing.T) {
+	client := newClient(t, kurrenttest.Start(t).URL())
+	appendTo(t, client, "s", esdb.NoStream{}, events(2, "t"))
+	res := appendTo(t, client, "s", esdb.Revision(1), nil)
+	assert.Equal(t, uint64(1), res.NextExpectedVersion, "the current revision")
+	_, err := client.AppendToStream(t.Context(), "s", esdb.AppendToStreamOptions{ExpectedRevision: esdb.Revision(0)})
+	assert.True(t, isCode(err, esdb.ErrorCodeWrongExpectedVersion), "got %v", err)
+	got, err := readStream(t.Context(), client, "s", esdb.ReadStreamOptions{}, 10)
+	require.NoError(t, err)
+	assert.Len(t, got, 2, "nothing written")
+}

@@ -122,7 +122,7 @@ func (s *streams) readCount(o *api.ReadReq_Options, f *filter, out api.Streams_R
 		}
 		evs = selectStream(stream, o.GetStream(), backwards, o.GetCount())
 	case o.GetAll() != nil:
-		all, end, _ := s.db.snapshot()
+		all, end := s.db.snapshot()
 		var err error
 		if evs, err = selectAll(all, end, o.GetAll(), backwards, o.GetCount(), f); err != nil {
 			return err

@@ -112,7 +112,7 @@ func (s *streams) startCursor(o *api.ReadReq_Options, f *filter) (cursor, error)
 		}
 		return c, nil
 	}
-	all, end, _ := s.db.snapshot()
+	all, end := s.db.snapshot()
 	i, err := allIndex(all, end, o.GetAll())
 	if err == nil && o.GetAll().GetPosition() != nil && i < len(all) {
 		i++
