@@ -98,6 +98,8 @@ func DSN(path string, busyTimeout time.Duration) (string, error) {
 	q.Add("_pragma", "busy_timeout("+strconv.FormatInt(busyTimeout.Milliseconds(), 10)+")")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "cache_size(-65536)")
+	q.Add("_pragma", "mmap_size(1073741824)")
 	q.Set("_txlock", "immediate")
 	// A file: URI escapes any '?' or '#' in the path, which a plain file
 	// name followed by a query could not carry.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
@@ -21,7 +23,7 @@ func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := t.tx.PrepareContext(ctx, query)
+	st, err := t.tx.PrepareContext(ctx, positional(query))
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", query, err)
 	}
@@ -65,4 +67,35 @@ func fromMicro(us int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMicro(us).UTC()
+}
+
+// positional rewrites a query whose placeholders are exactly $1, $2, …,
+// $n in order of appearance, each once, into anonymous ? placeholders,
+// and returns any other query unchanged. SQLite looks a numbered or named
+// parameter up by scanning a list of all of them, so binding a many-row
+// INSERT with $n placeholders is quadratic in its parameter count; ? is
+// not. Text inside single quotes is left alone.
+func positional(query string) string {
+	var b strings.Builder
+	next, quoted := 1, false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			quoted = !quoted
+		}
+		if c != '$' || quoted {
+			b.WriteByte(c)
+			continue
+		}
+		j := i + 1
+		for j < len(query) && query[j] >= '0' && query[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(query[i+1 : j]); err != nil || n != next {
+			return query
+		}
+		b.WriteByte('?')
+		next, i = next+1, j-1
+	}
+	return b.String()
 }
