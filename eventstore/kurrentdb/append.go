@@ -22,8 +22,6 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	if err := s.checkNames(stream, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	unlock, err := s.locks.lock(ctx, stream)
 	if err != nil {
 		return eventstore.AppendResult{}, translate(ctx, "append to "+stream, err)
@@ -195,25 +193,26 @@ func idSet(events []eventstore.EventData) map[uuid.UUID]bool {
 	return ids
 }
 
-// locate reads stream backwards from version upto until it has seen every
-// id of events or the start, and returns the records that carry one.
-// Replays are usually of the last events, so the read is usually short.
+// locate reads stream backwards from version upto, page by page, until it
+// has seen every id of events or the start, and returns the records that
+// carry one. Replays are usually of the last events, so the read is
+// usually one page.
 func (s *Store) locate(ctx context.Context, stream string, events []eventstore.EventData, upto uint64) (map[uuid.UUID]eventstore.Record, error) {
-	if upto == 0 {
-		return nil, nil
+	ids, found := idSet(events), map[uuid.UUID]eventstore.Record{}
+	for from, more := upto, upto > 0; more && len(found) < len(ids); {
+		page, err := s.readStreamPage(ctx, stream, eventstore.Backwards, from, maxPage)
+		if isCode(err, esdb.ErrorCodeResourceNotFound) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range page {
+			if ids[rec.ID] {
+				found[rec.ID] = rec
+			}
+		}
+		from, more = nextFrom(eventstore.Backwards, page, maxPage)
 	}
-	var evs []*esdb.RecordedEvent
-	err := s.call(ctx, func(ctx context.Context, c *esdb.Client) error {
-		missing := idSet(events)
-		rs, err := c.ReadStream(ctx, s.name(stream), esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.Revision(upto - 1)}, upto)
-		evs, err = drainWhile(rs, err, func(e *esdb.RecordedEvent) bool {
-			delete(missing, e.EventID)
-			return len(missing) > 0
-		})
-		return err
-	})
-	if err != nil && !isCode(err, esdb.ErrorCodeResourceNotFound) {
-		return nil, err
-	}
-	return holding(decodeAll(stream, evs), events), nil
+	return found, nil
 }

@@ -10,8 +10,8 @@ import (
 
 // Defaults for the zero fields of [Config].
 const (
-	// DefaultTimeout bounds a call of the store, the time to reach a node
-	// included; it matches the esdb client's default deadline.
+	// DefaultTimeout bounds one round trip to KurrentDB, the time to reach
+	// a node included; it matches the esdb client's default deadline.
 	DefaultTimeout = 10 * time.Second
 	// DefaultIDIndexPrefix starts the name of the stream that claims an
 	// event id. The "$" makes it a system stream: readers of $all that
@@ -35,10 +35,12 @@ type Config struct {
 	// streams (e.g. "customer-", "lead-"), server-side for subscriptions.
 	// Empty means every stream of the namespace but system streams.
 	StreamPrefixes []string
-	// Timeout bounds every Append, ReadStream and ReadAll, including the
-	// wait for a connection while the cluster is unreachable; the call
-	// then fails with an error matching eventstore.ErrUnavailable. Zero
-	// means DefaultTimeout.
+	// Timeout bounds each round trip to KurrentDB (an append, an id
+	// claim, a page of a read of at most 4096 events), including the wait
+	// for a connection while the cluster is unreachable; the call then
+	// fails with an error matching eventstore.ErrUnavailable. Opening a
+	// subscription again after a lost connection waits as long as it
+	// takes. Zero means DefaultTimeout.
 	Timeout time.Duration
 	// IDIndexPrefix starts the names of the streams that claim event ids
 	// (see the package documentation). Empty means DefaultIDIndexPrefix.

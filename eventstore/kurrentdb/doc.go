@@ -16,9 +16,10 @@
 // which it prints to the standard logger, goes to [Config].Logger.
 // Unless the string sets maxDiscoverAttempts, discovery never gives up:
 // the v4 client closes itself for good after its last failed attempt (the
-// store replaces a client that did), so [Config].Timeout bounds each call
-// instead, and a call that gets no answer in time fails with an error
-// matching [eventstore.ErrUnavailable].
+// store replaces a client that did), so [Config].Timeout bounds each
+// round trip instead (an append, an id claim, a page of a read), and a
+// call that gets no answer in time fails with an error matching
+// [eventstore.ErrUnavailable].
 //
 // # How the port maps onto KurrentDB
 //
@@ -111,7 +112,9 @@
 // keeps what the store shows: not system streams or event types, not id
 // claims, inside the namespace and [Config].StreamPrefixes, through the
 // filter. KurrentDB shows readers of $all only committed events, in log
-// order, so every page is a gap-free prefix. Subscribe is a catch-up
+// order, so every page is a gap-free prefix. Head ([eventstore.HeadReader])
+// reads $all backwards from its end to the last event the store shows.
+// Subscribe is a catch-up
 // subscription to $all with a server-side filter (the stream prefixes,
 // else the event types, else the namespace, else every non-system
 // stream), checked again here; KurrentDB itself goes over from history to

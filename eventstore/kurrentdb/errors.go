@@ -26,21 +26,21 @@ var portErrors = []error{
 
 // translate turns an error of the esdb client, of gRPC or of ctx into the
 // port's errors, prefixed with what the store was doing. The client's
-// text goes into the message, not the chain; ctx errors stay wrapped. An
-// expired Config.Timeout means KurrentDB did not answer: ErrUnavailable.
+// text goes into the message, not the chain; ctx errors stay wrapped. A
+// round trip that Config.Timeout cut short means KurrentDB did not
+// answer: ErrUnavailable.
 func translate(ctx context.Context, what string, err error) error {
 	for _, sentinel := range portErrors {
 		if errors.Is(err, sentinel) {
 			return err
 		}
 	}
+	var timeout timeoutError
 	switch {
 	case ctx.Err() != nil:
-		var timeout timeoutError
-		if errors.As(context.Cause(ctx), &timeout) {
-			return fmt.Errorf("%w: %s: %s", eventstore.ErrUnavailable, what, timeout)
-		}
 		return fmt.Errorf("%s: %w", what, ctx.Err())
+	case errors.As(err, &timeout):
+		return fmt.Errorf("%w: %s: %s", eventstore.ErrUnavailable, what, timeout)
 	case isCode(err, esdb.ErrorCodeResourceNotFound):
 		return fmt.Errorf("%s: %w", what, eventstore.ErrStreamNotFound)
 	case transient(err):

@@ -5,23 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/EventStore/EventStore-Client-Go/v4/esdb"
 
 	"github.com/ledgerline/ledgerline/eventstore"
 )
 
-// Page sizes of reads of $all: at least minPage events per request, so
-// that filtered-out and system events cost few round trips, at most
-// maxPage.
+// Page sizes: a read of $all asks for at least minPage events, so that
+// filtered-out and system events cost few round trips; every read asks
+// for at most maxPage, so that one round trip stays short.
 const (
 	minPage = 256
 	maxPage = 4096
 )
-
-// unlimited is the count of a read that takes a whole stream.
-const unlimited = math.MaxInt64
 
 // drain reads a count read to its end.
 func drain(rs *esdb.ReadStream, err error) ([]*esdb.RecordedEvent, error) {
@@ -56,8 +52,6 @@ func drainWhile(rs *esdb.ReadStream, err error, more func(*esdb.RecordedEvent) b
 
 // ReadStream implements [eventstore.Store].
 func (s *Store) ReadStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.Record, error) {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	recs, err := s.readStream(ctx, stream, opts)
 	if err != nil {
 		return nil, translate(ctx, "read "+stream, err)
@@ -80,25 +74,56 @@ func (s *Store) rememberHead(stream string, opts eventstore.ReadStreamOptions, r
 	}
 }
 
-// readStream reads a stream: a version maps to the revision before it
-// (versions start at 1, revisions at 0); From 0 is the start forwards and
-// the end backwards.
+// readStream reads a stream in pages of at most maxPage events, each one
+// round trip.
 func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.ReadStreamOptions) ([]eventstore.Record, error) {
+	var out []eventstore.Record
+	for {
+		want := maxPage
+		if opts.Limit > 0 {
+			want = min(opts.Limit-len(out), maxPage)
+		}
+		page, err := s.readStreamPage(ctx, stream, opts.Direction, opts.From, want)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		next, more := nextFrom(opts.Direction, page, want)
+		if !more || (opts.Limit > 0 && len(out) >= opts.Limit) {
+			return out, nil
+		}
+		opts.From = next
+	}
+}
+
+// nextFrom is the version a read goes on from after a page for which it
+// asked want events, and whether there may be more.
+func nextFrom(dir eventstore.Direction, page []eventstore.Record, want int) (uint64, bool) {
+	if len(page) < want {
+		return 0, false
+	}
+	last := page[len(page)-1].Version
+	if dir == eventstore.Backwards {
+		return last - 1, last > 1
+	}
+	return last + 1, true
+}
+
+// readStreamPage reads up to count events of a stream: a version maps to
+// the revision before it (versions start at 1, revisions at 0); from 0 is
+// the start forwards and the end backwards.
+func (s *Store) readStreamPage(ctx context.Context, stream string, dir eventstore.Direction, from uint64, count int) ([]eventstore.Record, error) {
 	ro := esdb.ReadStreamOptions{Direction: esdb.Forwards, From: esdb.Start{}}
-	if opts.Direction == eventstore.Backwards {
+	if dir == eventstore.Backwards {
 		ro = esdb.ReadStreamOptions{Direction: esdb.Backwards, From: esdb.End{}}
 	}
-	if opts.From > 0 {
-		ro.From = esdb.Revision(opts.From - 1)
-	}
-	count := uint64(unlimited)
-	if opts.Limit > 0 {
-		count = uint64(opts.Limit)
+	if from > 0 {
+		ro.From = esdb.Revision(from - 1)
 	}
 	var evs []*esdb.RecordedEvent
 	err := s.call(ctx, func(ctx context.Context, c *esdb.Client) error {
 		var err error
-		evs, err = drain(c.ReadStream(ctx, s.name(stream), ro, count))
+		evs, err = drain(c.ReadStream(ctx, s.name(stream), ro, uint64(count)))
 		return err
 	})
 	if err != nil {
@@ -147,8 +172,6 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	if opts.Limit <= 0 {
 		return nil, fmt.Errorf("%w: read all: limit %d is not positive", eventstore.ErrInvalidEvent, opts.Limit)
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	var out []eventstore.Record
 	for p := (page{last: opts.After}); !p.end && len(out) < opts.Limit; {
 		var err error
@@ -207,4 +230,44 @@ func (s *Store) show(e *esdb.RecordedEvent, f eventstore.Filter) (eventstore.Rec
 		return eventstore.Record{}, false
 	}
 	return decode(stream, e), true
+}
+
+// Head implements [eventstore.HeadReader]: it reads $all backwards from
+// its end, a page at a time, to the last event the store shows.
+func (s *Store) Head(ctx context.Context) (uint64, error) {
+	var from esdb.AllPosition = esdb.End{}
+	for {
+		last, done, err := s.headPage(ctx, from)
+		if err != nil {
+			return 0, translate(ctx, "find the log's head", err)
+		}
+		if done {
+			return last, nil
+		}
+		from = logPosition(last)
+	}
+}
+
+// headPage reads a page of $all backwards from (exclusive) and returns
+// the position of the last event the store shows (done), else of the
+// oldest event it looked at, or 0 (done) at the start of the log.
+func (s *Store) headPage(ctx context.Context, from esdb.AllPosition) (uint64, bool, error) {
+	var last uint64
+	var done bool
+	err := s.call(ctx, func(ctx context.Context, c *esdb.Client) error {
+		rs, err := c.ReadAll(ctx, esdb.ReadAllOptions{Direction: esdb.Backwards, From: from}, maxPage)
+		evs, err := drainWhile(rs, err, func(e *esdb.RecordedEvent) bool {
+			last = position(e.Position)
+			_, done = s.own(e.StreamID, e.EventType)
+			return !done
+		})
+		if !done && len(evs) < maxPage {
+			last, done = 0, true
+		}
+		return err
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	return last, done, nil
 }

@@ -33,7 +33,10 @@ type Store struct {
 	subs   map[*subscription]struct{}
 }
 
-var _ eventstore.Store = (*Store)(nil)
+var (
+	_ eventstore.Store      = (*Store)(nil)
+	_ eventstore.HeadReader = (*Store)(nil)
+)
 
 // Open connects to the cluster that url names (esdb://, esdb+discover://,
 // kurrentdb:// or kurrentdb+discover://, one host or several seeds) and
@@ -62,8 +65,6 @@ func Open(ctx context.Context, url string, cfg Config) (*Store, error) {
 // probe reads a stream that need not exist: an answer, even "not found",
 // proves that the cluster is reachable and lets the store in.
 func (s *Store) probe(ctx context.Context) error {
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	err := s.call(ctx, func(ctx context.Context, c *esdb.Client) error {
 		_, err := drain(c.ReadStream(ctx, s.cfg.Namespace+probeStream, esdb.ReadStreamOptions{}, 1))
 		return err
@@ -119,12 +120,24 @@ func (s *Store) renew(old *esdb.Client) {
 	s.cfg.Logger.Warn("kurrentdb: the esdb client gave up discovery and closed itself; replaced it")
 }
 
-// call runs op with the current client on a goroutine of its own. While
+// call makes one round trip to KurrentDB through run, bounded by
+// Config.Timeout: when that expires first it returns a timeoutError.
+func (s *Store) call(ctx context.Context, op func(ctx context.Context, c *esdb.Client) error) error {
+	bounded, cancel := context.WithTimeoutCause(ctx, s.cfg.Timeout, timeoutError{s.cfg.Timeout})
+	defer cancel()
+	err := s.run(bounded, op)
+	if ctx.Err() == nil && bounded.Err() != nil {
+		return context.Cause(bounded)
+	}
+	return err
+}
+
+// run runs op with the current client on a goroutine of its own. While
 // the client rediscovers the cluster it blocks its callers without looking
 // at their context, so ctx, not op, bounds the wait; and a call racing
 // with the client's Close can hit a send on its closed channel, which the
 // goroutine recovers as an error instead of crashing the process.
-func (s *Store) call(ctx context.Context, op func(ctx context.Context, c *esdb.Client) error) error {
+func (s *Store) run(ctx context.Context, op func(ctx context.Context, c *esdb.Client) error) error {
 	c, err := s.current()
 	if err != nil {
 		return err
@@ -149,16 +162,12 @@ func (s *Store) call(ctx context.Context, op func(ctx context.Context, c *esdb.C
 	}
 }
 
-// timeoutError is the cause of a call's end when Config.Timeout expires.
+// timeoutError is what a round trip returns when Config.Timeout expires:
+// KurrentDB did not answer.
 type timeoutError struct{ after time.Duration }
 
 func (e timeoutError) Error() string {
 	return fmt.Sprintf("no answer from KurrentDB within %s", e.after)
-}
-
-// bound limits ctx to the store's timeout.
-func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeoutCause(ctx, s.cfg.Timeout, timeoutError{s.cfg.Timeout})
 }
 
 // name is the KurrentDB name of a stream of the store.

@@ -262,3 +262,19 @@ func TestClientLogsGoToTheConfiguredLoggerOnly(t *testing.T) {
 	assert.Contains(t, logs.String(), "esdb-client")
 	assert.Empty(t, std.String(), "nothing on the standard logger")
 }
+
+func TestHeadIsTheStoresLastEventNotTheLogs(t *testing.T) {
+	srv := kurrenttest.Start(t)
+	s := open(t, srv.URL(), kurrentdb.Config{Namespace: "a-"})
+	head, err := s.Head(t.Context())
+	require.NoError(t, err)
+	assert.Zero(t, head, "an empty store")
+	res, err := s.Append(t.Context(), "customer-1", eventstore.NoStream, newEvents(2))
+	require.NoError(t, err)
+	raw := rawClient(t, srv.URL())
+	rawAppend(t, raw, "$stats-1", esdb.EventData{EventID: uuid.New(), EventType: "$statsCollected", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
+	rawAppend(t, raw, "b-customer-1", esdb.EventData{EventID: uuid.New(), EventType: "test.noted", ContentType: esdb.ContentTypeJson, Data: []byte(`{}`)})
+	head, err = s.Head(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, res.LastPosition, head, "system events and other namespaces after it do not count")
+}

@@ -192,7 +192,7 @@ func (p *subscription) follow(ctx context.Context, after uint64) (uint64, error)
 		opts.From = logPosition(after)
 	}
 	var sub *esdb.Subscription
-	err := p.store.call(ctx, func(ctx context.Context, c *esdb.Client) error {
+	err := p.store.run(ctx, func(ctx context.Context, c *esdb.Client) error {
 		var err error
 		sub, err = c.SubscribeToAll(ctx, opts)
 		return err
