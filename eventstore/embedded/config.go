@@ -86,9 +86,13 @@ func DefaultPath() (string, error) {
 // synchronous=FULL (a commit is on disk when it returns), a busy timeout so
 // that writers from different pools queue instead of failing, and
 // immediate write transactions, which take the write lock at BEGIN so that
-// two writers never deadlock upgrading a read lock. A read-model store on
-// the same file opens its pool with sql.Open("sqlite", dsn). path is made
-// absolute, which is the only way DSN fails.
+// two writers never deadlock upgrading a read lock. It also gives each
+// connection a page cache of up to 64 MiB and memory-mapped reads of up to
+// 1 GiB of the file, so that a bulk import with its projections does not
+// re-read evicted pages (memory is taken only as pages are used). A
+// read-model store on the same file opens its pool with
+// sql.Open("sqlite", dsn). path is made absolute, which is the only way DSN
+// fails.
 func DSN(path string, busyTimeout time.Duration) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
