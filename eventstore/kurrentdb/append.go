@@ -91,6 +91,10 @@ func (s *Store) write(ctx context.Context, stream string, expected eventstore.Ex
 		if err != nil {
 			return eventstore.AppendResult{}, err
 		}
+		if len(recs) == 0 {
+			return eventstore.AppendResult{}, fmt.Errorf("KurrentDB refuses an append after version %d of %s but shows no later event: "+
+				"was the stream deleted or truncated behind the store's back?", h.version, stream)
+		}
 		h = headOf(recs, h)
 		s.heads.put(stream, h)
 		if res, done, err := replayOf(stream, events, holding(recs, events)); done || err != nil {
