@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash"
 	"time"
 )
 
@@ -20,32 +19,29 @@ const HashSize = sha256.Size
 // occurred_at and recorded_at (microseconds), actor, command, correlation
 // and causation ids, and the payload bytes as stored.
 func ChainHash(prev []byte, rec Record) []byte {
-	h := sha256.New()
-	writeField(h, prev)
-	writeField(h, rec.ID[:])
-	writeField(h, []byte(rec.Stream))
-	writeUint(h, rec.Version)
-	writeField(h, []byte(rec.Type))
-	writeUint(h, uint64(rec.SchemaVersion))
-	writeUint(h, uint64(rec.OccurredAt.UnixMicro()))
-	writeUint(h, uint64(rec.RecordedAt.UnixMicro()))
-	writeField(h, []byte(rec.Metadata.Actor))
-	writeField(h, rec.Metadata.CommandID[:])
-	writeField(h, rec.Metadata.CorrelationID[:])
-	writeField(h, rec.Metadata.CausationID[:])
-	writeField(h, rec.Data)
-	return h.Sum(nil)
+	b := make([]byte, 0, 256+len(rec.Stream)+len(rec.Type)+len(rec.Metadata.Actor)+len(rec.Data))
+	b = appendField(b, prev)
+	b = appendField(b, rec.ID[:])
+	b = appendField(b, []byte(rec.Stream))
+	b = binary.BigEndian.AppendUint64(b, rec.Version)
+	b = appendField(b, []byte(rec.Type))
+	b = binary.BigEndian.AppendUint64(b, uint64(rec.SchemaVersion))
+	b = binary.BigEndian.AppendUint64(b, uint64(rec.OccurredAt.UnixMicro()))
+	b = binary.BigEndian.AppendUint64(b, uint64(rec.RecordedAt.UnixMicro()))
+	b = appendField(b, []byte(rec.Metadata.Actor))
+	b = appendField(b, rec.Metadata.CommandID[:])
+	b = appendField(b, rec.Metadata.CorrelationID[:])
+	b = appendField(b, rec.Metadata.CausationID[:])
+	b = appendField(b, rec.Data)
+	sum := sha256.Sum256(b)
+	return sum[:]
 }
 
-func writeField(h hash.Hash, b []byte) {
-	writeUint(h, uint64(len(b)))
-	h.Write(b)
-}
-
-func writeUint(h hash.Hash, v uint64) {
-	var buf [8]byte
-	binary.BigEndian.PutUint64(buf[:], v)
-	h.Write(buf[:])
+// appendField appends v with its length as a big-endian uint64 prefix, so
+// that no two different field sequences encode to the same bytes.
+func appendField(b, v []byte) []byte {
+	b = binary.BigEndian.AppendUint64(b, uint64(len(v)))
+	return append(b, v...)
 }
 
 // Micro truncates t to the microsecond precision every backend stores, in
