@@ -36,6 +36,7 @@ type heads struct {
 	m  map[string]head
 }
 
+// get returns the remembered head of stream, if any.
 func (c *heads) get(stream string) (head, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
