@@ -1,0 +1,42 @@
+// Package readmodeltest is the conformance suite of the read-model store
+// port, [readmodel.Store]. Every adapter's tests run it:
+//
+//	func TestConformance(t *testing.T) {
+//		readmodeltest.Run(t, func(t *testing.T) readmodel.Store {
+//			s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "rm.db"))
+//			require.NoError(t, err)
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// Each guarantee is a named subtest ("Group/Case") on a fresh store, with
+// tables created through [readmodel.TypesOf] so that one DDL serves every
+// dialect:
+//
+//   - Migrate: idempotent DDL; a failing statement leaves none of the
+//     batch applied (both dialects have transactional DDL).
+//   - Checkpoint: an unknown projection is at zero; Apply commits rows and
+//     checkpoint together (Position, and RecordedAt to the microsecond, in
+//     UTC); a wrong from fails with [readmodel.ErrCheckpointMoved] and runs
+//     nothing; projections are independent.
+//   - Rollback: an error from fn comes back (errors.Is holds) and leaves
+//     neither rows nor checkpoint; a panic in fn rolls back too and
+//     propagates to Apply's caller with its own value, and the store stays
+//     usable afterwards. The contract is "roll back, then re-panic", as
+//     pgx.BeginFunc and a deferred Rollback do: a panic is a bug, and
+//     turning it into an error is the caller's decision (the projections
+//     runtime's Recoverer middleware does so).
+//   - Concurrency: many goroutines apply the same projection from the same
+//     checkpoint; exactly one wins, the others get ErrCheckpointMoved, and
+//     the rows are applied once.
+//   - Values: $n placeholders, NULLs, int64 extremes, text, booleans,
+//     UUIDs and [readmodel.Timestamp] values read back with
+//     [readmodel.Time]; a 64-row INSERT with 896 parameters (the timeline's
+//     batch statement); a transaction reads its own writes; Query outside a
+//     transaction sees committed rows only.
+//   - Close: idempotent.
+//
+// Each case bounds its calls with a deadline, so a store that deadlocks
+// (say, on a transaction leaked by a panic) fails instead of hanging.
+package readmodeltest
