@@ -134,9 +134,9 @@ func timestampsCompareAsInstants(t *testing.T, s readmodel.Store) {
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	times := []time.Time{
 		base.Add(2 * time.Hour).In(time.FixedZone("UTC-5", -5*3600)), // 14:00Z, written 09:00-05
-		base.In(time.FixedZone("UTC+9", 9*3600)),                      // 12:00Z, written 21:00+09
-		base.Add(time.Microsecond),                                    // 12:00:00.000001Z
-		base.Add(3 * time.Hour),                                       // 15:00Z
+		base.In(time.FixedZone("UTC+9", 9*3600)),                     // 12:00Z, written 21:00+09
+		base.Add(time.Microsecond),                                   // 12:00:00.000001Z
+		base.Add(3 * time.Hour),                                      // 15:00Z
 	}
 	for i, when := range times {
 		require.NoError(t, s.Apply(bounded(t), "p", uint64(i), readmodel.Checkpoint{Position: uint64(i + 1)},
