@@ -112,22 +112,17 @@ func (s *Store) write(ctx context.Context, op string, reqs []eventstore.AppendRe
 // insert takes one.
 func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.AppendRequest, todo []int, out []eventstore.AppendResult, locked bool) error {
 	var p *plan
+	var heads map[string]head
 	var base uint64
-	err := s.inTx(ctx, locked, func(q querier) error {
-		heads, err := s.readHeads(ctx, q, reqs, todo, locked)
-		if err != nil {
+	err := s.inTx(ctx, locked, func(q querier) (err error) {
+		if heads, err = s.readHeads(ctx, q, reqs, todo, locked); err != nil {
 			return err
 		}
 		if p, err = newPlan(reqs, todo, heads, s.cfg.Clock()); err != nil {
 			return err
 		}
-		if err := q.QueryRow(ctx, s.q.insert, p.rows.args()...).Scan(&base); err != nil {
-			return err
-		}
-		for stream, h := range heads {
-			s.heads.put(stream, h)
-		}
-		return nil
+		sql, args := s.q.insertRows(&p.rows)
+		return q.QueryRow(ctx, sql, args...).Scan(&base)
 	})
 	var mm *mismatch
 	switch {
@@ -137,6 +132,9 @@ func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.Append
 		return err
 	case err != nil:
 		return translate(ctx, op, err)
+	}
+	for stream, h := range heads { // committed: newPlan left the new heads
+		s.heads.put(stream, h)
 	}
 	for k, i := range p.reqs {
 		out[i] = p.results[k]

@@ -172,14 +172,32 @@ func (w *benchWriter) done() {
 
 // runWriters runs b.N commands through store from benchWriters
 // goroutines and reports events/s.
-func runWriters(b *testing.B, store func(ctx context.Context, w *benchWriter) error) {
+func runWriters(b *testing.B, store storeFunc) {
+	b.ResetTimer()
+	events := drive(b, b.N, store, newWriters())
+	b.StopTimer()
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// storeFunc stores w's next command.
+type storeFunc func(ctx context.Context, w *benchWriter) error
+
+func newWriters() []*benchWriter {
+	ws := make([]*benchWriter, benchWriters)
+	for i := range ws {
+		ws[i] = &benchWriter{stream: "customer-" + uuid.NewString()}
+	}
+	return ws
+}
+
+// drive has writers store n commands between them, concurrently, and
+// returns how many events they stored.
+func drive(b *testing.B, n int, store storeFunc, writers []*benchWriter) int64 {
 	var next, stored atomic.Int64
 	var wg sync.WaitGroup
-	b.ResetTimer()
-	for range benchWriters {
+	for _, w := range writers {
 		wg.Go(func() {
-			w := &benchWriter{stream: "customer-" + uuid.NewString()}
-			for next.Add(1) <= int64(b.N) {
+			for next.Add(1) <= int64(n) {
 				if err := store(b.Context(), w); err != nil {
 					b.Errorf("append: %v", err)
 					return
@@ -190,8 +208,48 @@ func runWriters(b *testing.B, store func(ctx context.Context, w *benchWriter) er
 		})
 	}
 	wg.Wait()
-	b.StopTimer()
-	b.ReportMetric(float64(stored.Load())/b.Elapsed().Seconds(), "events/s")
+	return stored.Load()
+}
+
+// BenchmarkAppendVersusBaseline16 alternates BenchmarkAppendConcurrent16's
+// and BenchmarkBaselineInsert16's workloads in short rounds (each op is
+// one round of 500 commands of each, in alternating order) and reports
+// both rates and their ratio: on a shared machine whose load drifts, the
+// ratio of interleaved rounds is steadier than that of two separate runs.
+func BenchmarkAppendVersusBaseline16(b *testing.B) {
+	const round = 500
+	s := open(b, pgtest.Database(b), postgres.Config{MaxConns: benchWriters})
+	pool := baselinePool(b)
+	storeWriters, baseWriters := newWriters(), newWriters()
+	appendCmd := func(ctx context.Context, w *benchWriter) error {
+		_, err := s.Append(ctx, w.stream, eventstore.Exact(w.version), w.command())
+		return err
+	}
+	insertCmd := func(ctx context.Context, w *benchWriter) error {
+		sql, args := baselineInsert(w, "")
+		_, err := pool.Exec(ctx, sql, args...)
+		return err
+	}
+	var storeTime, baseTime time.Duration
+	var storeEvents, baseEvents int64
+	timed := func(store storeFunc, ws []*benchWriter, took *time.Duration, events *int64) {
+		start := time.Now()
+		*events += drive(b, round, store, ws)
+		*took += time.Since(start)
+	}
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			timed(appendCmd, storeWriters, &storeTime, &storeEvents)
+			timed(insertCmd, baseWriters, &baseTime, &baseEvents)
+		} else {
+			timed(insertCmd, baseWriters, &baseTime, &baseEvents)
+			timed(appendCmd, storeWriters, &storeTime, &storeEvents)
+		}
+	}
+	storeRate, baseRate := float64(storeEvents)/storeTime.Seconds(), float64(baseEvents)/baseTime.Seconds()
+	b.ReportMetric(storeRate, "store-events/s")
+	b.ReportMetric(baseRate, "baseline-events/s")
+	b.ReportMetric(storeRate/baseRate, "ratio")
 }
 
 func baselinePool(b *testing.B) *pgxpool.Pool {

@@ -38,20 +38,30 @@
 // hash of its streams, then inserts; UNIQUE (stream, version) makes the
 // loser of a race fail instead of forking the chain, and the last row of a
 // stream never changes, so its hash is safe to chain to without a lock.
-// A heads table locked FOR UPDATE costs an extra update per append (see
-// BenchmarkHeadsTable16 against BenchmarkAppendConcurrent16).
+// A heads table whose row is locked FOR UPDATE costs an extra update per
+// append (BenchmarkHeadsTable16 against BenchmarkAppendConcurrent16).
 //
 // # Append
 //
-// Append and AppendBatch store a command's events with one INSERT … SELECT
-// FROM unnest(…) statement: one round trip to read the heads, one for the
-// insert, which runs as its own transaction. A unique violation or a
-// failed expected-version check leads to a look-up of the event ids: a
-// request already stored identically is a replay and reports where its
-// events are; an id stored otherwise fails with
-// [eventstore.ErrDuplicateEventID]; otherwise the append fails with an
-// *[eventstore.ConflictError], or, with [eventstore.Any], is tried again.
-// One transaction stores at most [MaxEventsPerTx] events.
+// Append and AppendBatch store a command's events with one statement,
+// which runs as its own transaction: INSERT … VALUES for up to four
+// events, INSERT … SELECT FROM unnest(…) for more. Before it, they read
+// the heads of their streams, unless the store remembers them: each store
+// keeps the heads of the streams it recently appended to or read to the
+// end, and an append whose expected version matches a remembered head, or
+// that expects a new stream, goes straight to its insert. A stale head
+// only makes the insert collide with the event already stored at that
+// version.
+//
+// A unique violation or a failed expected-version check leads to a
+// look-up of the event ids: a request already stored identically is a
+// replay and reports where its events are; an id stored otherwise fails
+// with [eventstore.ErrDuplicateEventID]; otherwise a failed check is an
+// *[eventstore.ConflictError], and a lost race is tried again after
+// reading the heads under a transaction-scoped advisory lock per stream,
+// so that appenders contending for one stream with [eventstore.Any] take
+// turns instead of starving. One transaction stores at most
+// [MaxEventsPerTx] events.
 //
 // # A gap-free feed
 //
@@ -86,39 +96,46 @@
 //
 // The price is the one the technique always has: any transaction holding
 // a transaction id, anywhere in the cluster, holds back the feed until it
-// ends. Keep transactions short.
+// ends. Keep transactions short. So that a read of the log shows what was
+// appended before it, ReadAll that finds committed events held back waits
+// for the horizon to pass them, up to [Config.HoldBackWait] (500 ms by
+// default), before it returns the prefix it has; events committed after
+// it began never make it wait.
 //
 // # Notifications
 //
-// After a commit, a per-store notifier sends NOTIFY ledgerline_events with
-// the schema as payload, one per burst of commits. It is not sent inside
-// the append's transaction: PostgreSQL takes a global lock at the commit
-// of every transaction that issued NOTIFY and holds it through the WAL
-// flush, so commits stop sharing flushes (pgbench, 16 clients, on the
-// development machine: about 9k commits/s without NOTIFY, 2–3k with it;
-// BenchmarkBaselineInsertNotify16 measures the same). A crash between
+// After a commit, an append wakes the store's own subscriptions
+// ([eventstore.NewCatchUp] over ReadAll) and pokes a notifier, which sends
+// NOTIFY ledgerline_events with the schema as payload for other
+// processes, at most one per 5 ms however many appends commit. It is not
+// sent inside the append's transaction: PostgreSQL takes a global lock at
+// the commit of every transaction that issued NOTIFY and holds it through
+// the WAL flush, so commits stop sharing flushes (pgbench, 16 clients, on
+// the development machine: about 9k commits/s without NOTIFY, 2–3k with
+// it; BenchmarkBaselineInsertNotify16 measures the same). A crash between
 // commit and NOTIFY only delays other processes' subscribers until their
 // next poll ([Config.PollInterval]).
 //
 // Each store holds one listener connection that wakes its subscriptions
-// ([eventstore.NewCatchUp]) when a notification for its schema arrives.
-// When committed events are held back behind an in-flight transaction, the
-// listener polls the horizon (5 ms, backing off to 100 ms) and wakes the
+// when a notification for its schema arrives, and whenever it
+// (re)connects. When committed events are held back behind an in-flight
+// transaction for longer than a read waits, the listener polls the horizon
+// (20 ms after a notification, backing off to 100 ms) and wakes the
 // subscriptions when it moves, so a subscriber sees the events soon after
 // the blocking transaction ends even when that transaction sends no
 // notification. A lost listener connection is redialled, backing off from
-// 50 ms to 2 s, and every reconnection wakes the subscriptions.
+// 50 ms to 2 s.
 //
 // # Errors and retries
 //
 // A refused or lost connection maps to [eventstore.ErrUnavailable]; the
 // driver's text goes into the message only. Context errors stay wrapped.
 // Every call is tried up to three times (50 ms, then 100 ms apart) when
-// the server is unavailable, and the pool's connections are dropped
-// before each retry, since a lost connection usually means a restarted
-// server and a pool of dead ones. Reads are safe to repeat, and so are appends,
+// the server is unavailable, and the pool's connections are dropped before
+// each retry, since a lost connection usually means a restarted server
+// and a pool of dead ones. Reads are safe to repeat, and so are appends,
 // which are idempotent by event id even when a commit's outcome was lost
 // with the connection. An append that loses a race for a stream version
-// is tried again at once (up to 32 times) with [eventstore.Any], and
-// fails with the conflict otherwise.
+// is tried again under the streams' locks, up to 32 times; with an exact
+// expected version, that try reports the conflict.
 package postgres

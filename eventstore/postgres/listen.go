@@ -14,15 +14,17 @@ import (
 // the payload is the store's schema.
 const Channel = "ledgerline_events"
 
-// Timings of the listener. While events are held back behind an in-flight
-// transaction it polls the horizon, first after holdFirst, then backing off
-// to holdMax; a lost connection is redialled after reconnectMin, backing
-// off to reconnectMax.
+// Timings of the listener and the notifier. While events are held back
+// behind an in-flight transaction the listener polls the horizon, first
+// after holdFirst, then backing off to holdMax; a lost connection is
+// redialled after reconnectMin, backing off to reconnectMax. The notifier
+// sends at most one NOTIFY per notifyGap.
 const (
-	holdFirst    = 5 * time.Millisecond
+	holdFirst    = 20 * time.Millisecond
 	holdMax      = 100 * time.Millisecond
 	reconnectMin = 50 * time.Millisecond
 	reconnectMax = 2 * time.Second
+	notifyGap    = 5 * time.Millisecond
 )
 
 // listener owns the store's LISTEN connection and wakes subscriptions.
@@ -160,10 +162,12 @@ func (h *holdWatch) next(now time.Time, held bool) {
 }
 
 // runNotifier sends one NOTIFY for each burst of commits: appends poke it
-// after they commit, and pokes that arrive while a NOTIFY is under way
-// coalesce into the next one. NOTIFY is sent after the commit, not inside
-// the append's transaction, because PostgreSQL serialises the commits of
-// notifying transactions on a global lock (see doc.go).
+// after they commit, and the pokes that arrive while a NOTIFY is under way
+// or within notifyGap after it coalesce into the next one, so that a busy
+// store sends at most a few hundred notifications a second instead of one
+// per append. NOTIFY is sent after the commit, not inside the append's
+// transaction, because PostgreSQL serialises the commits of notifying
+// transactions on a global lock (see doc.go).
 func (s *Store) runNotifier(ctx context.Context) {
 	for {
 		select {
@@ -174,11 +178,14 @@ func (s *Store) runNotifier(ctx context.Context) {
 		// A lost NOTIFY only delays other processes' subscribers until
 		// their next poll, so errors are not worth reporting here.
 		_, _ = s.pool.Exec(ctx, "SELECT pg_notify($1, $2)", Channel, s.cfg.Schema)
+		sleep(ctx, notifyGap)
 	}
 }
 
-// poke asks the notifier for a NOTIFY without blocking.
+// poke wakes this store's subscriptions and asks the notifier to tell
+// other processes' ones, without blocking.
 func (s *Store) poke() {
+	s.wake.Notify()
 	select {
 	case s.notify <- struct{}{}:
 	default:

@@ -123,3 +123,32 @@ func TestSurvivesDroppedConnections(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, recs, 6)
 }
+
+// TestStaleHeadsFromAnotherProcess appends to one stream from two stores,
+// as two processes would: each store's remembered head goes stale, and
+// appends must still check versions and chain hashes correctly.
+func TestStaleHeadsFromAnotherProcess(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.Database(t)
+	a, b := open(t, dsn, postgres.Config{}), open(t, dsn, postgres.Config{})
+	_, err := a.Append(ctx, "customer-a", eventstore.NoStream, events(1))
+	require.NoError(t, err)
+	_, err = b.Append(ctx, "customer-a", eventstore.Exact(1), events(2))
+	require.NoError(t, err)
+
+	_, err = a.Append(ctx, "customer-a", eventstore.Exact(1), events(1))
+	var conflict *eventstore.ConflictError
+	require.ErrorAs(t, err, &conflict, "a remembers version 1, the stream is at 3")
+	assert.Equal(t, uint64(3), conflict.Actual)
+	res, err := a.Append(ctx, "customer-a", eventstore.Exact(3), events(1))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), res.FirstVersion)
+	_, err = b.Append(ctx, "customer-a", eventstore.NoStream, events(1))
+	require.ErrorIs(t, err, eventstore.ErrWrongExpectedVersion)
+	res, err = b.Append(ctx, "customer-a", eventstore.Any, events(3))
+	require.NoError(t, err)
+	assert.Equal(t, eventstore.AppendResult{FirstVersion: 5, LastVersion: 7, LastPosition: res.LastPosition}, res)
+	report, err := eventstore.Verify(ctx, a, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 7, report.Events)
+}

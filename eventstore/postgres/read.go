@@ -21,6 +21,7 @@ type queries struct {
 	heads, insert, lock, byIDs                 string
 	streamForwards, streamBackwards, streamHas string
 	readAll, horizon                           string
+	values                                     []string
 }
 
 func newQueries(schema string) queries {
@@ -35,6 +36,7 @@ func newQueries(schema string) queries {
 		streamHas:       q("SELECT EXISTS (SELECT 1 FROM {{s}}.events WHERE stream = $1)"),
 		readAll:         q(readAllSQL),
 		horizon:         q(horizonSQL),
+		values:          valuesSQLs(schema),
 	}
 }
 
