@@ -29,7 +29,8 @@ type BGNBD struct {
 // order: the result does not depend on the order of customers and is the
 // same, bit for bit, on every run. It fails with [ErrNoCustomers] on an
 // empty slice, a validation error naming the field of an invalid
-// customer, [ErrNotConverged], or the context's error.
+// customer, [ErrNotConverged], [ErrDegenerate] (e.g. when no customer
+// has bought twice), or the context's error.
 func FitBGNBD(ctx context.Context, customers []Customer) (BGNBD, error) {
 	if len(customers) == 0 {
 		return BGNBD{}, fmt.Errorf("fit BG/NBD: %w", ErrNoCustomers)
@@ -42,7 +43,7 @@ func FitBGNBD(ctx context.Context, customers []Customer) (BGNBD, error) {
 		m := BGNBD{R: p[0], Alpha: p[1], A: p[2], B: p[3]}
 		return -m.logLikelihood(hs) / n
 	}
-	p, f, err := minimizeLog(ctx, negMean, 4)
+	p, f, err := minimizeLog(ctx, negMean, "r", "alpha", "a", "b")
 	if err != nil {
 		return BGNBD{}, fmt.Errorf("fit BG/NBD: %w", err)
 	}

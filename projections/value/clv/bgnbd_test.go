@@ -124,6 +124,9 @@ func TestFitBGNBDRejects(t *testing.T) {
 		{"a NaN recency", context.Background(), append(valid, clv.Customer{X: 1, TX: math.NaN(), T: 3}), nil, "t_x"},
 		{"a negative frequency", context.Background(), append(valid, clv.Customer{X: -1, T: 3}), nil, "x"},
 		{"a cancelled context", cancelled, valid, context.Canceled, ""},
+		{"nobody bought twice", context.Background(), []clv.Customer{{T: 10}, {T: 20}, {T: 30}}, clv.ErrDegenerate, ""},
+		{"nobody ever went silent", context.Background(),
+			[]clv.Customer{{X: 1, TX: 10, T: 10}, {X: 2, TX: 20, T: 20}, {X: 3, TX: 30, T: 30}}, clv.ErrDegenerate, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -67,6 +67,10 @@
 //   - Repeat buyers whose repeat purchases were all free (mean spend 0)
 //     are left out of the Gamma-Gamma fit: its density lives on positive
 //     amounts.
+//   - Data that do not identify a model (nobody bought twice, nobody
+//     went silent, everyone spends the same) make a likelihood grow as a
+//     parameter runs off to 0 or infinity; the fits report
+//     [ErrDegenerate] rather than such numbers.
 //   - [PredictedValue] is not discounted.
 //   - The expectations divide by a − 1; within 1e-5 of a = 1 they are
 //     interpolated linearly between a = 1 ± 1e-5.

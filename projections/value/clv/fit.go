@@ -16,6 +16,11 @@ var (
 	// ErrNotConverged means the optimiser stopped without converging; the
 	// parameters it reached are not maximum-likelihood estimates.
 	ErrNotConverged = errors.New("clv: fit did not converge")
+	// ErrDegenerate means the likelihood keeps growing as a parameter runs
+	// off to 0 or infinity: the data do not identify the model (no repeat
+	// buyer, no sign of churn, too few customers). Predictions from such a
+	// fit would be meaningless.
+	ErrDegenerate = errors.New("clv: data do not identify the model")
 )
 
 // Optimiser limits. The CDNOW fits converge in a few hundred iterations;
@@ -26,16 +31,21 @@ const (
 	// optimum with a fresh simplex, the usual remedy for a simplex that
 	// collapses before the optimum.
 	restarts = 2
-	// logBound bounds the log-parameters: exp(±40) is far outside any
-	// plausible estimate, and stops overflow in the likelihood.
+	// logBound bounds the log-parameters searched: exp(±40) is far
+	// outside any plausible estimate, and stops overflow in the
+	// likelihood.
 	logBound = 40
+	// degenerateBound is where an estimate counts as run off: exp(±20) is
+	// about 2e-9 and 5e8 (a V of 5e8 minor units would mean transactions
+	// of millions in a currency's major unit).
+	degenerateBound = 20
 )
 
-// minimizeLog minimises f over positive parameters, searching over their
-// logarithms with Nelder-Mead from all parameters 1. It returns the
-// parameters and f there. Non-finite values of f count as +Inf, so the
-// search steps back from them.
-func minimizeLog(ctx context.Context, f func(params []float64) float64, dim int) ([]float64, float64, error) {
+// minimizeLog minimises f over the positive parameters named, searching
+// over their logarithms with Nelder-Mead from all parameters 1. It
+// returns the parameters and f there. Non-finite values of f count as
+// +Inf, so the search steps back from them.
+func minimizeLog(ctx context.Context, f func(params []float64) float64, names ...string) ([]float64, float64, error) {
 	obj := func(u []float64) float64 {
 		p := make([]float64, len(u))
 		for i, v := range u {
@@ -49,7 +59,7 @@ func minimizeLog(ctx context.Context, f func(params []float64) float64, dim int)
 		}
 		return math.Inf(1)
 	}
-	u := make([]float64, dim)
+	u := make([]float64, len(names))
 	var res *optimize.Result
 	for range restarts + 1 {
 		var err error
@@ -61,9 +71,12 @@ func minimizeLog(ctx context.Context, f func(params []float64) float64, dim int)
 	if res.Status != optimize.FunctionConvergence || math.IsInf(res.F, 0) {
 		return nil, 0, fmt.Errorf("minimize: %w (%v)", ErrNotConverged, res.Status)
 	}
-	p := make([]float64, dim)
+	p := make([]float64, len(names))
 	for i, v := range res.X {
 		p[i] = math.Exp(v)
+		if math.Abs(v) > degenerateBound {
+			return nil, 0, fmt.Errorf("minimize: %s ran off to %g: %w", names[i], p[i], ErrDegenerate)
+		}
 	}
 	return p, res.F, nil
 }

@@ -30,7 +30,8 @@ type GammaGamma struct {
 // are left out. Like [FitBGNBD] it evaluates the customers in a fixed
 // order, so the result does not depend on theirs. It fails with
 // [ErrNoCustomers] if no customer is left, a validation error naming the
-// field of an invalid customer, [ErrNotConverged], or the context's error.
+// field of an invalid customer, [ErrNotConverged], [ErrDegenerate], or the
+// context's error.
 func FitGammaGamma(ctx context.Context, customers []Customer) (GammaGamma, error) {
 	if err := validateAll(customers); err != nil {
 		return GammaGamma{}, fmt.Errorf("fit Gamma-Gamma: %w", err)
@@ -47,7 +48,7 @@ func FitGammaGamma(ctx context.Context, customers []Customer) (GammaGamma, error
 		m := GammaGamma{P: p[0], Q: p[1], V: p[2]}
 		return -m.logLikelihood(ss) / n
 	}
-	p, f, err := minimizeLog(ctx, negMean, 3)
+	p, f, err := minimizeLog(ctx, negMean, "p", "q", "v")
 	if err != nil {
 		return GammaGamma{}, fmt.Errorf("fit Gamma-Gamma: %w", err)
 	}

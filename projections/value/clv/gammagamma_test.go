@@ -66,6 +66,8 @@ func TestFitGammaGammaRejects(t *testing.T) {
 		{"only one-time buyers and free repeat purchases", []clv.Customer{{T: 3}, {X: 2, TX: 1, T: 3}}, clv.ErrNoCustomers, ""},
 		{"a negative mean spend", []clv.Customer{{X: 1, TX: 1, T: 3, MeanSpend: -1}}, nil, "mean_spend"},
 		{"an infinite mean spend", []clv.Customer{{X: 1, TX: 1, T: 3, MeanSpend: math.Inf(1)}}, nil, "mean_spend"},
+		{"everyone spends the same", []clv.Customer{{X: 1, TX: 1, T: 1, MeanSpend: 10}, {X: 2, TX: 1, T: 1, MeanSpend: 10}},
+			clv.ErrDegenerate, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
