@@ -95,7 +95,7 @@ func (g *generator) reviewMargin(ctx context.Context, m *member, at time.Time) e
 	if d, ok := m.state.Discounts[m.discount]; !ok || d.Revoked {
 		return nil
 	}
-	m.moment, m.gap, m.scale = at, [2]int{m.gap[0] * 2, m.gap[1] * 2}, 60
+	m.moment, m.gap, m.scale = at, [2]int{m.gap[0] * 3, m.gap[1] * 3}, 50
 	id := m.discount
 	m.discount = ""
 	return g.script(ctx, m, staff(finance), at,

@@ -49,10 +49,10 @@ var locales = []locale{
 		phone: "+44 7700 9%02d%03d", firms: []string{"%s Facilities Ltd", "%s Property Group plc", "The %s Arms Ltd"},
 		taxID: "GB%09d"},
 	{country: "NL", female: []string{"Emma", "Julia", "Sanne", "Fleur"},
-		male: []string{"Daan", "Sem", "Lucas", "Bram"},
-		last: []string{"de Jong", "Jansen", "de Vries", "Bakker", "Visser"},
+		male:   []string{"Daan", "Sem", "Lucas", "Bram"},
+		last:   []string{"de Jong", "Jansen", "de Vries", "Bakker", "Visser"},
 		places: []place{{"Prinsengracht 263", "1016 GV", "Amsterdam", "Noord-Holland"}, {"Oudegracht 158", "3511 AZ", "Utrecht", "Utrecht"}},
-		phone: "+31 6 %02d%03d%03d", firms: []string{"%s Installatie B.V.", "%s Vastgoed N.V.", "Hotel %s B.V."},
+		phone:  "+31 6 %02d%03d%03d", firms: []string{"%s Installatie B.V.", "%s Vastgoed N.V.", "Hotel %s B.V."},
 		taxID: "NL%09dB01"},
 }
 
@@ -65,14 +65,14 @@ var ascii = strings.NewReplacer("ą", "a", "ć", "c", "ę", "e", "ł", "l", "ń"
 
 // identity is who a customer or a lead is.
 type identity struct {
-	kind    customer.Kind
-	// first and last name a person, or a company's contact person.
+	kind customer.Kind
+	// first and last are the name of a person, or of a company's contact person.
 	first, last string
 	name        string
-	contact contact.Details
-	taxID   string
-	profile customer.Profile
-	loc     *locale
+	contact     contact.Details
+	taxID       string
+	profile     customer.Profile
+	loc         *locale
 }
 
 // newIdentity draws a person or a company living in one of the locales;
