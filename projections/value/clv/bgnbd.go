@@ -27,7 +27,7 @@ type BGNBD struct {
 // parameters from r = alpha = a = b = 1. Customers with the same
 // (X, TX, T) are evaluated once, with their count as weight, in a fixed
 // order: the result does not depend on the order of customers and is the
-// same, bit for bit, on every run. It fails with [ErrNoCustomers] on an
+// same, bit for bit, on every run on a platform. It fails with [ErrNoCustomers] on an
 // empty slice, a validation error naming the field of an invalid
 // customer, [ErrNotConverged], [ErrDegenerate] (e.g. when no customer
 // has bought twice), or the context's error.

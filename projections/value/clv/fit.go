@@ -23,9 +23,10 @@ var (
 	ErrDegenerate = errors.New("clv: data do not identify the model")
 )
 
-// Optimiser limits. The CDNOW fits converge in a few hundred iterations;
-// the limits only stop a search that wanders off.
+// Optimiser limits and bounds.
 const (
+	// maxIterations stops a search that wanders off; a fit that reaches
+	// it reports ErrNotConverged.
 	maxIterations = 20000
 	// restarts is how many times Nelder-Mead is restarted from its own
 	// optimum with a fresh simplex, the usual remedy for a simplex that
@@ -81,6 +82,8 @@ func minimizeLog(ctx context.Context, f func(params []float64) float64, names ..
 	return p, res.F, nil
 }
 
+// settings stop a run when the mean negative log-likelihood has not
+// improved by more than 1e-12 in 100 iterations, or when ctx ends.
 func settings(ctx context.Context) *optimize.Settings {
 	return &optimize.Settings{
 		Converger:       &optimize.FunctionConverge{Absolute: 1e-12, Relative: 1e-13, Iterations: 100},
