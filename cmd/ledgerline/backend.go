@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"strings"
 
 	"github.com/ledgerline/ledgerline/domain"
 	"github.com/ledgerline/ledgerline/domain/catalogue"
 	"github.com/ledgerline/ledgerline/eventstore"
 	"github.com/ledgerline/ledgerline/eventstore/embedded"
+	"github.com/ledgerline/ledgerline/eventstore/kurrentdb"
+	pgstore "github.com/ledgerline/ledgerline/eventstore/postgres"
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
+	rmpostgres "github.com/ledgerline/ledgerline/projections/readmodel/postgres"
 	rmsqlite "github.com/ledgerline/ledgerline/projections/readmodel/sqlite"
 	"github.com/ledgerline/ledgerline/projections/timeline"
 )
@@ -28,17 +32,83 @@ type backend struct {
 
 // open connects to the backend the options name.
 func (o *options) open(ctx context.Context, log *slog.Logger) (*backend, error) {
-	switch {
-	case o.store == "" || strings.HasPrefix(o.store, "file:") || strings.HasPrefix(o.store, "sqlite:"):
+	switch scheme(o.store) {
+	case "", "file", "sqlite":
 		return o.openEmbedded(ctx, log)
+	case "postgres", "postgresql":
+		return o.openPostgres(ctx, log)
+	case "esdb", "esdb+discover", "kurrentdb", "kurrentdb+discover":
+		return o.openKurrentDB(ctx, log)
 	default:
 		return nil, usageError(fmt.Errorf("--store %q: unsupported scheme (want postgres://, esdb://, kurrentdb:// or an embedded file)", o.store))
 	}
 }
 
+func scheme(url string) string {
+	s, _, ok := strings.Cut(url, ":")
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(s)
+}
+
+func (o *options) openPostgres(ctx context.Context, log *slog.Logger) (*backend, error) {
+	events, err := pgstore.Open(ctx, o.store, pgstore.Config{})
+	if err != nil {
+		return nil, err
+	}
+	models, err := o.openReadModels(ctx, o.store)
+	if err != nil {
+		return nil, errors.Join(err, events.Close())
+	}
+	return &backend{events: events, models: models, catalogue: catalogue.New(), location: redact(o.store), log: log}, nil
+}
+
+// openKurrentDB opens the event log in KurrentDB, with read models in
+// PostgreSQL (--readmodels) or in the embedded file (--db).
+func (o *options) openKurrentDB(ctx context.Context, log *slog.Logger) (*backend, error) {
+	events, err := kurrentdb.Open(ctx, o.store, kurrentdb.Config{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	models, err := o.openReadModels(ctx, "")
+	if err != nil {
+		return nil, errors.Join(err, events.Close())
+	}
+	return &backend{events: events, models: models, catalogue: catalogue.New(), location: redact(o.store), log: log}, nil
+}
+
+// openReadModels opens the read-model store: --readmodels if set, else
+// fallback (a PostgreSQL URL) if set, else the embedded file.
+func (o *options) openReadModels(ctx context.Context, fallback string) (readmodel.Store, error) {
+	url := o.readModels
+	if url == "" {
+		url = fallback
+	}
+	if url != "" {
+		return rmpostgres.Open(ctx, url, rmpostgres.Config{})
+	}
+	path, err := o.embeddedPath()
+	if err != nil {
+		return nil, err
+	}
+	return rmsqlite.Open(ctx, path)
+}
+
+// redact hides a URL's password for display.
+func redact(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
 func (o *options) embeddedPath() (string, error) {
-	if p := strings.TrimPrefix(strings.TrimPrefix(o.store, "sqlite:"), "file:"); p != "" {
-		return p, nil
+	if scheme(o.store) == "file" || scheme(o.store) == "sqlite" {
+		if p := strings.TrimPrefix(strings.TrimPrefix(o.store, "sqlite:"), "file:"); p != "" {
+			return p, nil
+		}
 	}
 	if o.db != "" {
 		return o.db, nil

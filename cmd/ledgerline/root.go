@@ -13,11 +13,12 @@ import (
 
 // options are the flags every command shares.
 type options struct {
-	store    string
-	db       string
-	json     bool
-	logLevel string
-	profile  string
+	store      string
+	db         string
+	readModels string
+	json       bool
+	logLevel   string
+	profile    string
 }
 
 func newRoot() *cobra.Command {
@@ -35,6 +36,7 @@ By default it runs on an embedded store: one SQLite file in your data directory
 	}
 	f := root.PersistentFlags()
 	f.StringVar(&opts.store, "store", os.Getenv("LEDGERLINE_STORE"), "event store URL: postgres://…, esdb://… or kurrentdb://… (default: embedded file, env LEDGERLINE_STORE)")
+	f.StringVar(&opts.readModels, "readmodels", os.Getenv("LEDGERLINE_READMODELS"), "PostgreSQL URL for read models (default: the postgres store itself, or the embedded file for KurrentDB; env LEDGERLINE_READMODELS)")
 	f.StringVar(&opts.db, "db", os.Getenv("LEDGERLINE_DB"), "embedded store file (default: $XDG_DATA_HOME/ledgerline/ledgerline.db, env LEDGERLINE_DB)")
 	f.BoolVar(&opts.json, "json", false, "print machine-readable JSON")
 	f.StringVar(&opts.logLevel, "log-level", "warn", "log level: debug, info, warn, error")
