@@ -206,7 +206,7 @@ func (s *Store) replays(ctx context.Context, op string, reqs []eventstore.Append
 			ids = append(ids, ev.ID)
 		}
 	}
-	recs, err := s.query(ctx, s.q.byIDs, ids)
+	recs, err := s.query(ctx, len(ids), s.q.byIDs, ids)
 	if err != nil {
 		return nil, translate(ctx, op, err)
 	}

@@ -6,13 +6,11 @@ import (
 	"math"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ledgerline/ledgerline/eventstore"
 )
 
 // columns are the events columns a [eventstore.Record] is scanned from, in
-// the order scanRecord expects.
+// the order recordScanner expects.
 const columns = `position, stream, version, id, type, schema_version, data, occurred_at, recorded_at,
 	actor, command_id, correlation_id, causation_id, hash`
 
@@ -85,7 +83,7 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 	if opts.Limit > 0 {
 		limit = &opts.Limit
 	}
-	recs, err := s.query(ctx, sql, stream, from, limit)
+	recs, err := s.query(ctx, s.sizeHint(stream, opts), sql, stream, from, limit)
 	if err != nil {
 		return nil, translate(ctx, "read "+stream, err)
 	}
@@ -101,6 +99,18 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 		return nil, fmt.Errorf("read %s: %w", stream, eventstore.ErrStreamNotFound)
 	}
 	return recs, nil
+}
+
+// sizeHint guesses how many events a read of stream returns, from the
+// stream's remembered head, so that a long stream is read without
+// regrowing its slice.
+func (s *Store) sizeHint(stream string, opts eventstore.ReadStreamOptions) int {
+	h, _ := s.heads.get(stream)
+	n := int(min(h.version, maxCapacityHint))
+	if opts.Limit > 0 {
+		n = min(n, opts.Limit)
+	}
+	return n
 }
 
 // rememberHead caches the stream's head when recs reach the end of the
@@ -160,20 +170,22 @@ func (s *Store) readAll(ctx context.Context, opts eventstore.ReadAllOptions) (fe
 	if err != nil {
 		return feedPage{}, err
 	}
-	var page feedPage
-	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var released bool
-		r, err := scanRecord(row, &released)
+	defer rows.Close()
+	var released bool
+	sc := newRecordScanner(&released)
+	page := feedPage{released: make([]eventstore.Record, 0, min(opts.Limit, maxCapacityHint))}
+	for rows.Next() {
+		r, err := sc.scan(rows)
 		switch {
 		case err != nil:
+			return feedPage{}, err
 		case released && page.held == 0:
 			page.released = append(page.released, r)
 		default:
 			page.held = r.Position
 		}
-		return struct{}{}, err
-	})
-	return page, err
+	}
+	return page, rows.Err()
 }
 
 // awaitHorizon polls the horizon until it passes position, for at most
@@ -193,24 +205,27 @@ func (s *Store) awaitHorizon(ctx context.Context, position uint64) bool {
 	return false
 }
 
-// query runs a statement that selects columns and scans its records.
-func (s *Store) query(ctx context.Context, sql string, args ...any) ([]eventstore.Record, error) {
+// maxCapacityHint caps the records a read allocates room for up front.
+const maxCapacityHint = 1 << 14
+
+// query runs a statement that selects columns and scans its records,
+// allocating room for about hint of them.
+func (s *Store) query(ctx context.Context, hint int, sql string, args ...any) ([]eventstore.Record, error) {
 	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (eventstore.Record, error) { return scanRecord(row) })
-}
-
-// scanRecord scans columns, and then into extra any further columns.
-func scanRecord(row pgx.CollectableRow, extra ...any) (eventstore.Record, error) {
-	var r eventstore.Record
-	m := &r.Metadata
-	err := row.Scan(append([]any{&r.Position, &r.Stream, &r.Version, (*[16]byte)(&r.ID), &r.Type,
-		&r.SchemaVersion, &r.Data, &r.OccurredAt, &r.RecordedAt, &m.Actor, (*[16]byte)(&m.CommandID),
-		(*[16]byte)(&m.CorrelationID), (*[16]byte)(&m.CausationID), &r.Hash}, extra...)...)
-	r.OccurredAt, r.RecordedAt = r.OccurredAt.UTC(), r.RecordedAt.UTC()
-	return r, err
+	defer rows.Close()
+	sc := newRecordScanner(nil)
+	out := make([]eventstore.Record, 0, min(hint, maxCapacityHint))
+	for rows.Next() {
+		r, err := sc.scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 func clampInt64(v uint64) int64 { return int64(min(v, math.MaxInt64)) }
