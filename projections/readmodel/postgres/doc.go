@@ -1,0 +1,83 @@
+// Package postgres is the PostgreSQL read-model store: projection tables
+// and checkpoints as plain, typed PostgreSQL tables that analysts query
+// with psql or a BI tool. It implements [readmodel.Store] on pgx v5
+// (pgxpool) and passes the conformance suite in readmodel/readmodeltest.
+//
+// # Usage
+//
+//	s, err := postgres.Open(ctx, "postgres://app@db/crm", postgres.Config{})
+//	…
+//	defer s.Close()
+//
+// # Schema
+//
+// The tables live in one PostgreSQL schema, [Config.Schema], default
+// "readmodels", created by Open if missing (if it exists, Open does not
+// need CREATE on the database). Every pooled connection starts with
+// search_path set to that schema alone, so projectors' SQL names tables
+// without a schema and one database can hold several sets of read models
+// (tests use a schema per case). A dedicated schema rather than public:
+// one GRANT USAGE ON SCHEMA readmodels plus GRANT SELECT ON ALL TABLES IN
+// SCHEMA readmodels gives analysts everything and nothing else, the
+// tables never mix with the event store's (schema "ledgerline") or an
+// application's, and every BI tool lists schemas. Analysts who want the
+// bare names set search_path (docs/readmodels.md).
+//
+// Open creates the checkpoint table:
+//
+//	projection_checkpoints(projection text PRIMARY KEY,
+//	                       position bigint NOT NULL,
+//	                       recorded_at timestamptz)   NULL before the first event
+//
+// Migrate runs a projector's statements in one transaction (PostgreSQL's
+// DDL is transactional, so a failing statement leaves none applied) after
+// pg_advisory_xact_lock on the schema's name, so that two processes
+// starting at once do not race to create the same table.
+//
+// # Apply
+//
+// Apply runs in one READ COMMITTED transaction: it locks the projection's
+// checkpoint row (SELECT … FOR UPDATE, after INSERT … ON CONFLICT DO
+// NOTHING when the row is missing), compares it with from, runs the
+// projector, updates the checkpoint and commits. Two runners of one
+// projection therefore serialise on the row: the second waits for the
+// first to end, then reads the moved checkpoint and fails with
+// [readmodel.ErrCheckpointMoved] without running its projector. Two
+// runners inserting the first row at once serialise on the primary key the
+// same way. A panic in the projector rolls back and propagates.
+//
+// # Statements and values
+//
+// The [readmodel.Tx] is a thin wrapper of pgx.Tx. pgx's default exec mode,
+// QueryExecModeCacheStatement, prepares each distinct statement once per
+// connection and caches it (512 by default), so the port's "prepare once
+// per query text" holds across transactions too. $n placeholders are
+// PostgreSQL's own. pgx sends a Go string parameter in text format
+// whatever the column's type, so [readmodel.Timestamp] text goes into
+// timestamptz columns and UUID text into uuid columns unchanged; the
+// server parses both. A parameter whose type the server cannot infer
+// from the statement (SELECT $1) is text.
+//
+// Rows follow database/sql: pgx fills sql.Scanner destinations
+// ([readmodel.Time], sql.NullString, sql.NullInt64, …) with database/sql
+// values and NULL as nil; a *any destination gets the value a database/sql
+// driver would give (int64, string, bool, time.Time, []byte, and a UUID as
+// its text, not pgx's [16]byte). A transaction has one connection: close
+// a Rows before the next statement.
+//
+// # Errors
+//
+// A refused or lost connection wraps eventstore.ErrUnavailable; context
+// errors stay wrapped; anything else carries the server's message and
+// SQLSTATE as text only, so callers never depend on pgx types. None is
+// marked permanent: the projections runtime retries, then reads the batch
+// again from its checkpoint, and pgxpool replaces dead connections (it
+// pings one idle for over a second before handing it out).
+//
+// # Bulk loading
+//
+// A rebuild will write through COPY (pgx.Conn.CopyFrom) rather than
+// multi-row INSERTs. That path is not built yet; the Tx stays a small
+// wrapper of pgx.Tx so that a capability interface offering CopyFrom on
+// the same transaction can be added without changing the port.
+package postgres
