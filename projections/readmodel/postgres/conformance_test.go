@@ -35,4 +35,3 @@ func open(t *testing.T, dsn string, cfg postgres.Config) *postgres.Store {
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s
 }
-

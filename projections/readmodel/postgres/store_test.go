@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"testing"
 	"net/url"
+	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
@@ -143,4 +143,3 @@ func randomHex(t *testing.T) string {
 
 // nothing is an Apply fn that moves the checkpoint only.
 func nothing(context.Context, readmodel.Tx) error { return nil }
-
