@@ -3,7 +3,9 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,11 +29,12 @@ import (
 	"github.com/ledgerline/ledgerline/projections/timeline"
 )
 
-// TestTimelineMatchesSQLite projects the same few hundred customer
-// events, made by the customer aggregate's commands, into PostgreSQL and
-// into SQLite, and compares the tables row by row with the same SQL, and
-// the timeline package's own queries on both.
-func TestTimelineMatchesSQLite(t *testing.T) {
+// TestTimelineOnPostgres projects the same few hundred customer events,
+// made by the customer aggregate's commands, into PostgreSQL and into
+// SQLite, then compares the tables row by row with the same SQL, compares
+// the timeline package's own queries on both, and runs the example
+// queries of docs/readmodels.md.
+func TestTimelineOnPostgres(t *testing.T) {
 	events := memory.New(nil)
 	pop := populate(t, events)
 	pg := open(t, pgtest.Database(t), postgres.Config{})
@@ -41,25 +44,82 @@ func TestTimelineMatchesSQLite(t *testing.T) {
 	for _, models := range []readmodel.Store{pg, lite} {
 		project(t, events, models, pop.last)
 	}
-	for _, tq := range tableQueries {
-		want := dump(t, lite, tq.query, tq.columns)
-		require.NotEmpty(t, want, tq.query)
-		assert.Equal(t, want, dump(t, pg, tq.query, tq.columns), tq.query)
-	}
+	t.Run("TablesMatchSQLite", func(t *testing.T) {
+		for _, tq := range tableQueries {
+			want := dump(t, lite, tq.query, tq.columns)
+			require.NotEmpty(t, want, tq.query)
+			assert.Equal(t, want, dump(t, pg, tq.query, tq.columns), tq.query)
+		}
+	})
+	t.Run("QueriesMatchSQLite", func(t *testing.T) { queriesMatch(t, pop, lite, pg) })
+	t.Run("DocumentedQueriesRun", func(t *testing.T) {
+		documentedQueriesRun(t, map[string]readmodel.Querier{"sql": pg, "sqlite": lite})
+	})
+}
+
+// queriesMatch compares timeline.Query and timeline.FindCustomer on both
+// stores.
+func queriesMatch(t *testing.T, pop population, want, got readmodel.Querier) {
 	for _, f := range pop.filters() {
-		want, err := timeline.Query(t.Context(), lite, f)
+		w, err := timeline.Query(t.Context(), want, f)
 		require.NoError(t, err)
-		got, err := timeline.Query(t.Context(), pg, f)
+		require.NotEmpty(t, w, "filter %+v", f)
+		g, err := timeline.Query(t.Context(), got, f)
 		require.NoError(t, err)
-		assert.Equal(t, want, got, "timeline.Query %+v", f)
+		assert.Equal(t, w, g, "timeline.Query %+v", f)
 	}
 	for _, ref := range []string{pop.customers[7].String(), "00003"} {
-		want, err := timeline.FindCustomer(t.Context(), lite, ref)
+		w, err := timeline.FindCustomer(t.Context(), want, ref)
 		require.NoError(t, err)
-		got, err := timeline.FindCustomer(t.Context(), pg, ref)
+		g, err := timeline.FindCustomer(t.Context(), got, ref)
 		require.NoError(t, err)
-		assert.Equal(t, want, got, "timeline.FindCustomer %s", ref)
+		assert.Equal(t, w, g, "timeline.FindCustomer %s", ref)
 	}
+}
+
+// documentedQueriesRun runs every fenced query of docs/readmodels.md
+// whose info string names a store (sql: PostgreSQL, sqlite: SQLite) and
+// requires rows from each.
+func documentedQueriesRun(t *testing.T, stores map[string]readmodel.Querier) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "readmodels.md"))
+	require.NoError(t, err)
+	blocks := fenced(string(doc))
+	require.NotEmpty(t, blocks)
+	for _, b := range blocks {
+		q, ok := stores[b.info]
+		if !ok {
+			continue
+		}
+		rows, err := q.Query(t.Context(), b.text)
+		require.NoError(t, err, "%s:\n%s", b.info, b.text)
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		require.NoError(t, rows.Err())
+		require.NoError(t, rows.Close())
+		assert.Positive(t, n, "%s returns no rows:\n%s", b.info, b.text)
+	}
+}
+
+// block is a fenced code block of a markdown document.
+type block struct{ info, text string }
+
+func fenced(doc string) []block {
+	var out []block
+	var cur *block
+	for _, line := range strings.Split(doc, "\n") {
+		switch {
+		case cur == nil && strings.HasPrefix(line, "```"):
+			cur = &block{info: strings.TrimPrefix(line, "```")}
+		case cur != nil && line == "```":
+			out = append(out, *cur)
+			cur = nil
+		case cur != nil:
+			cur.text += line + "\n"
+		}
+	}
+	return out
 }
 
 // tableQueries dump every table the runtime and the timeline keep, in an
@@ -142,9 +202,9 @@ func (p population) filters() []timeline.Filter {
 	return []timeline.Filter{
 		{Customer: p.customers[0]},
 		{Customer: p.customers[7]},
-		{Customer: p.customers[4], Channels: []string{"phone", "email", "sms"}},
+		{Customer: p.customers[4], Channels: []string{"chat", "phone"}},
 		{Customer: p.customers[5], Types: []string{"customer.purchase_recorded", "customer.rating_given"}},
-		{Customer: p.customers[6], AsOf: p.base.Add(100 * time.Hour)},
+		{Customer: p.customers[6], AsOf: p.base.Add(43 * time.Hour)},
 		{Customer: p.customers[8], KnownAt: time.Now().Add(time.Hour), Limit: 3},
 	}
 }
@@ -154,7 +214,7 @@ func (p population) filters() []timeline.Filter {
 // plus two events of a type this build does not know on a stream that is
 // not a customer's.
 func populate(t *testing.T, events eventstore.Store) population {
-	p := population{base: time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)}
+	p := population{base: time.Date(1997, 1, 1, 9, 0, 0, 0, time.UTC)}
 	c := commander{t: t, h: commands.NewHandler(events, catalogue.New()), at: p.base}
 	for i := range 40 {
 		id := uuid.NewSHA1(uuid.NameSpaceOID, []byte(fmt.Sprintf("customer %d", i)))
