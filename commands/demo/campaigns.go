@@ -187,12 +187,13 @@ func (g *generator) planSurveys() {
 	}
 }
 
-// survey asks every customer with an order and consent to surveys by
-// e-mail; eager ones and a third of the others answer within days.
+// survey asks every customer with an order, consent to surveys by e-mail
+// and no departure declared; eager ones and a third of the others answer
+// within days.
 func (g *generator) survey(id string, at time.Time) {
 	surveys := consent.Scope{Channel: channel.Email, Purpose: consent.Surveys}
 	for _, m := range g.members {
-		if m.live() && m.orders > 0 && m.state.HasConsent(surveys) && (m.story.eager || chance(m.r, 0.35)) {
+		if m.live() && !m.state.Departing && m.orders > 0 && m.state.HasConsent(surveys) && (m.story.eager || chance(m.r, 0.35)) {
 			g.act(m, g.after(m.r, at, 0, 6), g.answer(id))
 		}
 	}

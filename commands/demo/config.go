@@ -47,6 +47,11 @@ type Config struct {
 	Progress func(done, total int)
 }
 
+// CustomerID returns the id of customer n (1-based, the n of its source
+// id "D%04d") in the population c generates. Every id derives from the
+// whole Config: populations of different Configs share none.
+func (c Config) CustomerID(n int) uuid.UUID { return derive(c.withDefaults(), "customer", n) }
+
 // withDefaults returns c with its zero fields set to the defaults and
 // Start in UTC.
 func (c Config) withDefaults() Config {

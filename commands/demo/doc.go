@@ -29,11 +29,14 @@
 //
 // The population is a function of the [Config]: randomness comes from
 // math/rand/v2 PCG sources seeded from [Config.Seed], ids are UUID v5 over
-// [Namespace] and counters, and times advance from [Config.Start] by
-// simulated days; the wall clock is never read. Two runs with the same
-// Config append byte-identical events (the store's recorded_at aside), and
-// running it again on the same store appends nothing: every command id is
-// already there, so the command layer replays the original results.
+// [Namespace], the whole Config and counters, and times advance from
+// [Config.Start] by simulated days; the wall clock is never read. Two runs
+// with the same Config append byte-identical events (the store's
+// recorded_at aside), and running it again on the same store appends
+// nothing: every command id is already there, so the command layer replays
+// the original results. Populations of different Configs share no id; a
+// stream that holds another population's events fails with
+// [ErrOtherPopulation].
 //
 // Customers carry SourceSystem "demo" and SourceID "D0001", "D0002"… so
 // that `ledgerline history D0001` finds them.

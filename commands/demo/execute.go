@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/ledgerline/ledgerline/domain/campaign"
 	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/domain/lead"
+	"github.com/ledgerline/ledgerline/eventstore"
 )
 
 // Actors of the commands no employee issues.
@@ -62,9 +64,10 @@ func (c *stream) step(actor string, t time.Time) step {
 
 // execute runs cmd through the command layer and folds the events it
 // appended into st, the generator's copy of the aggregate's state. A
-// refused command is a bug in the generator, returned as the error; so is
-// a command the store decided otherwise than the copy, which happens only
-// when the store already held other events on the stream.
+// refused command is a bug in the generator, returned as the error; a
+// stream that already holds other events (a command the store decided
+// otherwise than the copy, a customer registered before) is
+// ErrOtherPopulation.
 func execute[S domain.State](ctx context.Context, g *generator, st S, s step, cmd domain.Command[S], fresh func() S) (commands.Result, error) {
 	events, err := cmd.Decide(st, s.at)
 	if err != nil {
@@ -74,12 +77,14 @@ func execute[S domain.State](ctx context.Context, g *generator, st S, s step, cm
 	env := commands.Envelope{CommandID: g.id("command", g.commands), Actor: s.actor,
 		CorrelationID: s.correlation, CausationID: s.causation, At: s.at}
 	res, err := commands.Execute(ctx, g.h, env, cmd, fresh)
-	if err != nil {
+	switch {
+	case errors.Is(err, domain.ErrAlreadyExists) || errors.Is(err, eventstore.ErrDuplicateEventID):
+		return res, fmt.Errorf("execute %T on %s: %w: %w", cmd, cmd.Stream(), ErrOtherPopulation, err)
+	case err != nil:
 		return res, fmt.Errorf("execute %T on %s: %w", cmd, cmd.Stream(), err)
-	}
-	if len(res.EventIDs) != len(events) {
-		return res, fmt.Errorf("execute %T on %s: the store holds %d events of command %s, the generator expected %d: was the store empty?",
-			cmd, cmd.Stream(), len(res.EventIDs), env.CommandID, len(events))
+	case len(res.EventIDs) != len(events):
+		return res, fmt.Errorf("execute %T on %s: %w: it holds %d events of command %s, the generator decided %d",
+			cmd, cmd.Stream(), ErrOtherPopulation, len(res.EventIDs), env.CommandID, len(events))
 	}
 	first := res.Version + 1 - uint64(len(events))
 	for i, e := range events {

@@ -3,6 +3,7 @@ package demo
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -19,12 +20,14 @@ var Namespace = uuid.MustParse("6d3c1a52-8f0e-4b7a-a1c4-2e9d5f70b318")
 // day is one simulated day.
 const day = 24 * time.Hour
 
-// CustomerID returns the id of demo customer n (1-based, the n of its
-// source id "D%04d") in the population of seed.
-func CustomerID(seed uint64, n int) uuid.UUID { return derive(seed, "customer", n) }
+// ErrOtherPopulation means the store holds events of another population
+// on a stream the generator writes: a demo generated with another Config.
+var ErrOtherPopulation = errors.New("demo: the store holds another demo population")
 
-func derive(seed uint64, kind string, n int) uuid.UUID {
-	return uuid.NewSHA1(Namespace, fmt.Appendf(nil, "demo/%d/%s/%d", seed, kind, n))
+// derive returns the n-th id of a kind in the population of c.
+func derive(c Config, kind string, n int) uuid.UUID {
+	return uuid.NewSHA1(Namespace, fmt.Appendf(nil, "demo/%d/%d/%d/%s/%s/%d",
+		c.Seed, c.Customers, c.Days, c.Start.Format(time.RFC3339), kind, n))
 }
 
 // Generate builds the population cfg describes by executing commands
@@ -127,7 +130,7 @@ func (g *generator) source(kind string, n int) *rand.Rand {
 }
 
 // id returns the n-th id of a kind.
-func (g *generator) id(kind string, n int) uuid.UUID { return derive(g.cfg.Seed, kind, n) }
+func (g *generator) id(kind string, n int) uuid.UUID { return derive(g.cfg, kind, n) }
 
 // number returns the next business number with prefix, e.g. "INV-000042".
 func (g *generator) number(prefix string) string {

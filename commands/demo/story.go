@@ -112,3 +112,6 @@ func drawPersona(r *rand.Rand) Persona {
 	}
 	return Loyal
 }
+
+// Personas returns every persona, in the order the summary shows them.
+func Personas() []Persona { return []Persona{Loyal, Declining, Churned, New, Unprofitable} }
