@@ -44,7 +44,7 @@ func (s *Store) AppendBatch(ctx context.Context, reqs []eventstore.AppendRequest
 	if len(reqs) == 0 {
 		return nil, nil
 	}
-	out, err := s.append(ctx, "append batch", reqs)
+	out, err := s.append(ctx, fmt.Sprintf("%d requests", len(reqs)), reqs)
 	if err != nil {
 		return nil, fmt.Errorf("append batch: %w", err)
 	}

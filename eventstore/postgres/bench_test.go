@@ -117,7 +117,8 @@ func headsTableAppend(ctx context.Context, pool *pgxpool.Pool, w *benchWriter) e
 	sql, args := baselineInsert(w, "")
 	write := &pgx.Batch{}
 	write.Queue(sql, args...)
-	write.Queue("UPDATE heads SET version = $2, hash = $3 WHERE stream = $1", w.stream, int64(w.version), w.hash[:])
+	write.Queue("UPDATE heads SET version = $2, hash = $3 WHERE stream = $1",
+		w.stream, int64(w.version)+int64(len(w.pending)), w.hash[:])
 	write.Queue("COMMIT")
 	return conn.SendBatch(ctx, write).Close()
 }

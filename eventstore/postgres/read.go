@@ -106,11 +106,17 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 // regrowing its slice.
 func (s *Store) sizeHint(stream string, opts eventstore.ReadStreamOptions) int {
 	h, _ := s.heads.get(stream)
-	n := int(min(h.version, maxCapacityHint))
-	if opts.Limit > 0 {
-		n = min(n, opts.Limit)
+	n := h.version
+	switch {
+	case opts.Direction == eventstore.Backwards && opts.From > 0:
+		n = min(n, opts.From)
+	case opts.Direction == eventstore.Forwards && opts.From > 1:
+		n -= min(n, opts.From-1)
 	}
-	return n
+	if opts.Limit > 0 {
+		n = min(n, uint64(opts.Limit))
+	}
+	return int(min(n, maxCapacityHint))
 }
 
 // rememberHead caches the stream's head when recs reach the end of the
@@ -173,7 +179,7 @@ func (s *Store) readAll(ctx context.Context, opts eventstore.ReadAllOptions) (fe
 	defer rows.Close()
 	var released bool
 	sc := newRecordScanner(&released)
-	page := feedPage{released: make([]eventstore.Record, 0, min(opts.Limit, maxCapacityHint))}
+	var page feedPage
 	for rows.Next() {
 		r, err := sc.scan(rows)
 		switch {
