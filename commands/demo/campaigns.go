@@ -74,7 +74,7 @@ var responses = map[Persona][]customer.Response{
 
 // campaignRun is a campaign of the plan under way.
 type campaignRun struct {
-	stream
+	clock
 	plan         plannedCampaign
 	id           uuid.UUID
 	state        *campaign.State

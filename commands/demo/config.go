@@ -2,6 +2,7 @@ package demo
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,10 +74,10 @@ func (c Config) Validate() error {
 	c = c.withDefaults()
 	var errs []error
 	if c.Customers < MinCustomers {
-		errs = append(errs, domain.Invalid("customers", "must be at least 10", c.Customers))
+		errs = append(errs, domain.Invalid("customers", fmt.Sprintf("must be at least %d", MinCustomers), c.Customers))
 	}
 	if c.Days < MinDays {
-		errs = append(errs, domain.Invalid("days", "must be at least 120", c.Days))
+		errs = append(errs, domain.Invalid("days", fmt.Sprintf("must be at least %d", MinDays), c.Days))
 	}
 	if c.Start.Year() < 1990 || c.Start.Year() > 9000 {
 		errs = append(errs, domain.Invalid("start", "must be in the years 1990 to 9000", c.Start.Format(time.DateOnly)))

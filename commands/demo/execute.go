@@ -48,13 +48,13 @@ func (s step) within(id uuid.UUID) step {
 	return s
 }
 
-// stream keeps one aggregate's clock: its commands run in order of
-// business time, at least a minute apart.
-type stream struct{ last time.Time }
+// clock keeps one aggregate's business time: its commands run in order,
+// at least a minute apart.
+type clock struct{ last time.Time }
 
-// step returns a step at t, or a minute after the stream's last command
+// step returns a step at t, or a minute after the aggregate's last command
 // if that is later.
-func (c *stream) step(actor string, t time.Time) step {
+func (c *clock) step(actor string, t time.Time) step {
 	if !t.After(c.last) {
 		t = c.last.Add(time.Minute)
 	}

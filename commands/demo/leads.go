@@ -17,7 +17,7 @@ import (
 
 // prospect is a demo lead.
 type prospect struct {
-	stream
+	clock
 	n     int
 	id    uuid.UUID
 	r     *rand.Rand
@@ -35,7 +35,7 @@ const (
 	converts     fate = iota // qualified, then converted
 	dropped                  // disqualified as captured
 	qualifiedOut             // qualified, then disqualified
-	open                     // still in the funnel at the end
+	undecided                // still in the funnel at the end
 )
 
 // leadSources are where leads come from when no campaign brought them.
@@ -59,9 +59,9 @@ func (g *generator) planLeads() {
 		l.who = newIdentity(l.r, ifElse(chance(l.r, 0.3), customer.Company, customer.Person), g.cfg.Start)
 		l.seller = pick(l.r, sales)
 		at := g.within(l.r, 0.02, 0.9)
-		l.fate = fate(pick(l.r, []int{0, 0, 0, 0, 1, 1, 2, 2, 3}))
+		l.fate = pick(l.r, []fate{converts, converts, converts, converts, dropped, dropped, qualifiedOut, qualifiedOut, undecided})
 		if i <= 3 {
-			at, l.fate = g.within(l.r, 0.1*float64(i), 0.1*float64(i)), fate(i-1)
+			at, l.fate = g.within(l.r, 0.1*float64(i), 0.1*float64(i)), []fate{converts, dropped, qualifiedOut}[i-1]
 		}
 		g.schedule(at, func(ctx context.Context, at time.Time) error { return g.capture(ctx, l, at) })
 	}

@@ -26,7 +26,7 @@ type command = domain.Command[*customer.State]
 // member is a demo customer: its story, identity and what the simulation
 // knows of it.
 type member struct {
-	stream
+	clock
 	n       int
 	id      uuid.UUID
 	story   story
@@ -121,7 +121,7 @@ func (m *member) buying(t time.Time) bool {
 func (g *generator) late(t time.Time) bool { return g.dayOf(t) >= g.cfg.Days/2 }
 
 // do executes a command on the customer's stream.
-func (g *generator) do(ctx context.Context, m *member, s step, cmd domain.Command[*customer.State]) (commands.Result, error) {
+func (g *generator) do(ctx context.Context, m *member, s step, cmd command) (commands.Result, error) {
 	res, err := execute(ctx, g, m.state, s, cmd, newCustomer)
 	if err != nil {
 		return res, fmt.Errorf("customer %s: %w", m.source(), err)

@@ -19,9 +19,9 @@ type locale struct {
 	country            country.Code
 	female, male, last []string
 	places             []place
-	phone              string // format with six digits to fill
-	firms              []string
-	taxID              string // format with nine digits to fill
+	// phone and taxID are patterns whose # are random digits.
+	phone, taxID string
+	firms        []string
 }
 
 type place struct{ street, postal, city, region string }
@@ -32,28 +32,28 @@ var locales = []locale{
 		last: []string{"Nowak", "Wójcik", "Kowalczyk", "Mazur", "Krawczyk", "Zając", "Król", "Woźniak"},
 		places: []place{{"ul. Długa 12", "00-238", "Warszawa", "mazowieckie"}, {"ul. Floriańska 3", "31-019", "Kraków", "małopolskie"},
 			{"ul. Piwna 45", "80-831", "Gdańsk", "pomorskie"}, {"ul. Ruska 7", "50-079", "Wrocław", "dolnośląskie"}},
-		phone: "+48 6%02d %03d %03d", firms: []string{"%s Instalacje sp. z o.o.", "%s Nieruchomości S.A.", "Hotel %s sp. j."},
-		taxID: "PL%010d"},
+		phone: "+48 6## ### ###", firms: []string{"%s Instalacje sp. z o.o.", "%s Nieruchomości S.A.", "Hotel %s sp. j."},
+		taxID: "PL##########"},
 	{country: "DE", female: []string{"Lena", "Sophie", "Marie", "Laura", "Jana"},
 		male: []string{"Lukas", "Jonas", "Felix", "Maximilian", "Jörg"},
 		last: []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Groß"},
 		places: []place{{"Torstraße 101", "10119", "Berlin", "Berlin"}, {"Mönckebergstraße 7", "20095", "Hamburg", "Hamburg"},
 			{"Sendlinger Straße 21", "80331", "München", "Bayern"}},
-		phone: "+49 151 %02d%03d%03d", firms: []string{"%s Haustechnik GmbH", "%s Immobilien AG", "Pension %s KG"},
-		taxID: "DE%09d"},
+		phone: "+49 151 ########", firms: []string{"%s Haustechnik GmbH", "%s Immobilien AG", "Pension %s KG"},
+		taxID: "DE#########"},
 	{country: "GB", female: []string{"Olivia", "Emily", "Charlotte", "Grace"},
 		male: []string{"Oliver", "Harry", "George", "Jack"},
 		last: []string{"Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "O'Neill"},
 		places: []place{{"12 Baker Street", "NW1 6XE", "London", ""}, {"4 Deansgate", "M3 2BW", "Manchester", ""},
 			{"27 Park Row", "LS1 5JL", "Leeds", ""}},
-		phone: "+44 7700 9%02d%03d", firms: []string{"%s Facilities Ltd", "%s Property Group plc", "The %s Arms Ltd"},
-		taxID: "GB%09d"},
+		phone: "+44 7700 9## ###", firms: []string{"%s Facilities Ltd", "%s Property Group plc", "The %s Arms Ltd"},
+		taxID: "GB#########"},
 	{country: "NL", female: []string{"Emma", "Julia", "Sanne", "Fleur"},
 		male:   []string{"Daan", "Sem", "Lucas", "Bram"},
 		last:   []string{"de Jong", "Jansen", "de Vries", "Bakker", "Visser"},
 		places: []place{{"Prinsengracht 263", "1016 GV", "Amsterdam", "Noord-Holland"}, {"Oudegracht 158", "3511 AZ", "Utrecht", "Utrecht"}},
-		phone:  "+31 6 %02d%03d%03d", firms: []string{"%s Installatie B.V.", "%s Vastgoed N.V.", "Hotel %s B.V."},
-		taxID: "NL%09dB01"},
+		phone:  "+31 6 ########", firms: []string{"%s Installatie B.V.", "%s Vastgoed N.V.", "Hotel %s B.V."},
+		taxID: "NL#########B01"},
 }
 
 // industries are the lines of business of company customers.
@@ -88,12 +88,12 @@ func newIdentity(r *rand.Rand, kind customer.Kind, start time.Time) identity {
 	last := pick(r, loc.last)
 	id.last = last
 	p := pick(r, loc.places)
-	id.contact = contact.Details{Phone: loc.phoneNumber(r),
+	id.contact = contact.Details{Phone: digits(r, loc.phone),
 		Address: contact.Address{Street: p.street, PostalCode: p.postal, City: p.city, Region: p.region, Country: loc.country}}
 	if kind == customer.Company {
 		id.name = fmt.Sprintf(pick(r, loc.firms), last)
 		id.contact.Email = "office@" + slug(last) + "-" + strings.ToLower(string(loc.country)) + ".example"
-		id.taxID = fmt.Sprintf(loc.taxID, r.IntN(1_000_000_000))
+		id.taxID = digits(r, loc.taxID)
 		id.profile = customer.Profile{Country: loc.country, Industry: pick(r, industries)}
 		return id
 	}
@@ -114,11 +114,14 @@ func (l *locale) firstNames(g customer.Gender) []string {
 	return l.male
 }
 
-func (l *locale) phoneNumber(r *rand.Rand) string {
-	if strings.Count(l.phone, "%") == 2 {
-		return fmt.Sprintf(l.phone, r.IntN(100), r.IntN(1000))
-	}
-	return fmt.Sprintf(l.phone, r.IntN(100), r.IntN(1000), r.IntN(1000))
+// digits returns pattern with each # replaced by a random digit.
+func digits(r *rand.Rand, pattern string) string {
+	return strings.Map(func(c rune) rune {
+		if c == '#' {
+			return rune('0' + r.IntN(10))
+		}
+		return c
+	}, pattern)
 }
 
 // moved returns c at another address of the same locale.

@@ -42,24 +42,24 @@ var anchors = map[Persona][]string{
 	Unprofitable: {"HUB-100", "CAM-210", "HUB-100", "INS-001"},
 }
 
-func productBySKU(sku string) product {
+// bySKU indexes products by sku.
+var bySKU = func() map[string]product {
+	m := make(map[string]product, len(products))
 	for _, p := range products {
-		if p.sku == sku {
-			return p
-		}
+		m[p.sku] = p
 	}
-	panic("demo: unknown sku " + sku)
-}
+	return m
+}()
 
 // basket draws the lines of one order: an anchor and, often, what goes
 // with it. Companies buy more of each; scale (in percent) shrinks the
 // quantities of a customer whose spend falls.
 func basket(r *rand.Rand, p Persona, kind customer.Kind, scale int) []customer.Line {
-	first := productBySKU(pick(r, anchors[p]))
+	first := bySKU[pick(r, anchors[p])]
 	chosen := []product{first}
 	for _, sku := range first.goesWith {
 		if len(chosen) < 4 && chance(r, ifElse(p == Unprofitable, 0.15, 0.45)) {
-			chosen = append(chosen, productBySKU(sku))
+			chosen = append(chosen, bySKU[sku])
 		}
 	}
 	lines := make([]customer.Line, len(chosen))
