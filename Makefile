@@ -6,7 +6,7 @@ COUNT     ?= 1
 CDNOW     ?= ../shared/data/cdnow/CDNOW_master.txt
 TRYDB     ?= $(CURDIR)/tmp/try.db
 
-.PHONY: help build test test-short lint bench test-kurrentdb try clean
+.PHONY: help build test test-short lint bench conformance test-kurrentdb try clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ lint: ## gofmt, go vet and the architecture test
 
 bench: ## run the benchmarks (BENCHTIME=1x quick; COUNT=6 for benchstat); results in bench.txt
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count $(COUNT) -timeout 60m $(PKGS) | tee bench.txt
+
+conformance: ## run the event-store conformance suite on every backend; results in docs/conformance.md
+	bash .ci/conformance.sh
 
 test-kurrentdb: ## run the event-store conformance suite against a real KurrentDB (KURRENTDB_URL=esdb://host:2113?tls=false)
 	$(GO) test -race -count=1 -run 'Real' -v ./eventstore/kurrentdb/...

@@ -2,12 +2,15 @@ package projections
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
+	"github.com/ledgerline/ledgerline/eventstore"
 	"github.com/ledgerline/ledgerline/projections/feed"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
@@ -23,7 +26,7 @@ func poisonSchema(d readmodel.Dialect) []string {
 		after_position BIGINT NOT NULL,
 		last_position  BIGINT NOT NULL,
 		reason         TEXT NOT NULL,
-		payload        TEXT NOT NULL
+		payload        TEXT NOT NULL -- the batch's events as a JSON array of envelopes
 	)`}
 }
 
@@ -56,14 +59,15 @@ func (s *poisonSink) record(m *message.Message) error {
 		return err
 	}
 	to := readmodel.Checkpoint{Position: last}
-	if recs, err := feed.Decode(m.Payload); err == nil && len(recs) > 0 {
+	recs, decodeErr := feed.Decode(m.Payload)
+	if decodeErr == nil && len(recs) > 0 {
 		to.RecordedAt = recs[len(recs)-1].RecordedAt
 	}
 	s.log.Error("projection skips a poisoned batch", "projection", projection, "after", after, "last", last, "reason", reason)
 	ctx := context.Background()
 	err = s.models.Apply(ctx, projection, after, to, func(ctx context.Context, tx readmodel.Tx) error {
 		return tx.Exec(ctx, `INSERT INTO projection_poison (projection, after_position, last_position, reason, payload)
-			VALUES ($1, $2, $3, $4, $5)`, projection, int64(after), int64(last), reason, string(m.Payload))
+			VALUES ($1, $2, $3, $4, $5)`, projection, int64(after), int64(last), reason, poisonPayload(recs, m.Payload))
 	})
 	if err != nil {
 		return fmt.Errorf("record poisoned batch of %s: %w", projection, err)
@@ -74,3 +78,21 @@ func (s *poisonSink) record(m *message.Message) error {
 
 // Close implements message.Publisher.
 func (s *poisonSink) Close() error { return nil }
+
+// poisonPayload is what an operator reads of a poisoned batch: its events
+// as a JSON array of envelopes, or the raw batch in base64 when it could
+// not even be decoded.
+func poisonPayload(recs []eventstore.Record, raw []byte) string {
+	if recs == nil {
+		return "base64:" + base64.StdEncoding.EncodeToString(raw)
+	}
+	env := make([]feed.Envelope, len(recs))
+	for i, r := range recs {
+		env[i] = feed.ToEnvelope(r)
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		return "base64:" + base64.StdEncoding.EncodeToString(raw)
+	}
+	return string(b)
+}

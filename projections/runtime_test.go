@@ -168,13 +168,14 @@ func TestRuntimePoisonsPermanentFailuresAndGoesOn(t *testing.T) {
 	last := f.append(t, "good", 7)
 	wait(t, rt, last)
 	assert.Equal(t, [2]int64{7, 1}, f.totals(t)["good"])
-	rows, err := f.models.Query(context.Background(), `SELECT projection, after_position, last_position, reason FROM projection_poison`)
+	rows, err := f.models.Query(context.Background(), `SELECT projection, after_position, last_position, reason, payload FROM projection_poison`)
 	require.NoError(t, err)
 	defer rows.Close()
 	require.True(t, rows.Next(), "the poisoned batch is recorded")
-	var name, reason string
+	var name, reason, payload string
 	var after, lastPos int64
-	require.NoError(t, rows.Scan(&name, &after, &lastPos, &reason))
+	require.NoError(t, rows.Scan(&name, &after, &lastPos, &reason, &payload))
+	assert.Contains(t, payload, `"type":"test.noted"`, "operators read the poisoned events as JSON")
 	assert.Equal(t, "counter", name)
 	assert.Equal(t, [2]int64{0, 1}, [2]int64{after, lastPos})
 	assert.Contains(t, reason, "not a positive note")

@@ -24,7 +24,7 @@ import (
 // factory opens a store on a fresh file for each case of the suites.
 func factory(t testing.TB) eventstore.Store { return newStore(t) }
 
-func TestContract(t *testing.T) {
+func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) eventstore.Store { return factory(t) })
 }
 

@@ -160,8 +160,10 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin read-model transaction: %w", err)
 	}
+	// Deferred, so that a panic in fn rolls back too: the writer
+	// connection may be shared with the event store.
+	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
