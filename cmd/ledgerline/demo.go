@@ -119,9 +119,9 @@ func vacant(ctx context.Context, b *backend, cfg demo.Config) error {
 	case err == nil && c.ID == cfg.CustomerID(1):
 		return nil
 	case errors.Is(err, timeline.ErrAmbiguous):
-		return usageError(fmt.Errorf("demo: %w, several in fact: use a fresh --db", demo.ErrOtherPopulation))
+		return usageError(fmt.Errorf("%w, several in fact: use a fresh --db", demo.ErrOtherPopulation))
 	case err == nil:
-		return usageError(fmt.Errorf("demo: %w (its D0001 is %s): use a fresh --db, or repeat the flags it was generated with",
+		return usageError(fmt.Errorf("%w (its D0001 is %s): use a fresh --db, or repeat the flags it was generated with",
 			demo.ErrOtherPopulation, c.ID))
 	}
 	return err
