@@ -292,3 +292,53 @@ func baselineInsert(w *benchWriter, also string) (string, []any) {
 	}
 	return sql, args
 }
+
+// importStreams and importStreamLen shape one bulk-import transaction: 10
+// new streams of 100 events.
+const importStreams, importStreamLen = 10, 100
+
+// BenchmarkAppendBatch1000 imports 1,000 events per AppendBatch (10 new
+// streams of 100), one writer; compare with BenchmarkBaselineCopy1000
+// (DESIGN §6: at least 0.5×).
+func BenchmarkAppendBatch1000(b *testing.B) {
+	s := open(b, pgtest.Database(b), postgres.Config{})
+	imported := 0
+	for b.Loop() {
+		reqs := make([]eventstore.AppendRequest, importStreams)
+		for i := range reqs {
+			reqs[i] = eventstore.AppendRequest{Stream: "customer-" + uuid.NewString(), Expected: eventstore.NoStream,
+				Events: events(importStreamLen)}
+		}
+		_, err := s.AppendBatch(b.Context(), reqs)
+		require.NoError(b, err)
+		imported += importStreams * importStreamLen
+	}
+	b.ReportMetric(float64(imported)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkBaselineCopy1000 copies the same 1,000 rows per transaction
+// into baseline_events with pgx's CopyFrom, hashes included.
+func BenchmarkBaselineCopy1000(b *testing.B) {
+	pool := baselinePool(b)
+	cols := []string{"stream", "version", "id", "type", "schema_version", "data", "occurred_at",
+		"recorded_at", "actor", "command_id", "correlation_id", "causation_id", "hash"}
+	copied := 0
+	for b.Loop() {
+		var rows [][]any
+		now := time.Now()
+		for range importStreams {
+			stream, prev := "customer-"+uuid.NewString(), []byte(nil)
+			for v, ev := range events(importStreamLen) {
+				h := sha256.Sum256(append(prev, ev.Data...))
+				prev = h[:]
+				m := ev.Metadata
+				rows = append(rows, []any{stream, int64(v + 1), [16]byte(ev.ID), ev.Type, int32(ev.SchemaVersion), ev.Data,
+					ev.OccurredAt, now, m.Actor, [16]byte(m.CommandID), [16]byte(m.CorrelationID), [16]byte(m.CausationID), prev})
+			}
+		}
+		_, err := pool.CopyFrom(b.Context(), pgx.Identifier{"baseline_events"}, cols, pgx.CopyFromRows(rows))
+		require.NoError(b, err)
+		copied += len(rows)
+	}
+	b.ReportMetric(float64(copied)/b.Elapsed().Seconds(), "events/s")
+}
