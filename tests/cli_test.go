@@ -149,7 +149,9 @@ func TestBadInputExitsNonZeroWithARule(t *testing.T) {
 		{[]string{"history", "99999999"}, 2, "customer not found"},
 		{[]string{"history", "00004", "--as-of", "yesterday"}, 2, "--as-of"},
 		{[]string{"import", "cdnow", "no-such-file.txt"}, 2, "no-such-file.txt"},
-		{[]string{"no-such-command"}, 1, "unknown command"},
+		{[]string{"no-such-command"}, 2, "unknown command"},
+		{[]string{"history"}, 2, "accepts 1 arg"},
+		{[]string{"verify", "--no-such-flag"}, 2, "unknown flag"},
 	}
 	for _, tt := range tests {
 		r := run(t, db, tt.args...)

@@ -44,7 +44,7 @@ The population is a function of --seed, --customers, --days and --start: the sam
 flags give the same events, and running them again on the same store adds nothing.
 Use a fresh --db for a different population.`,
 		Example: "  ledgerline --db /tmp/demo.db demo\n  ledgerline --db /tmp/demo.db demo --seed 7 --customers 500 --start 2025-01-01 --json",
-		Args:    cobra.NoArgs,
+		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd, opts, f)
 		},

@@ -33,7 +33,7 @@ uuid or the id a source system knows it by (e.g. a CDNOW customer id such as 000
 as ledgerline had recorded it by a moment (what an auditor asks: "what did we know then?").
 TIME is RFC 3339 (2025-03-01T12:00:00Z) or a date (2025-03-01, meaning the end of that day, UTC).`,
 		Example: "  ledgerline history 00001\n  ledgerline history 00001 --as-of 1997-03-31 --type customer.purchase_recorded --json",
-		Args:    cobra.ExactArgs(1),
+		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHistory(cmd, opts, args[0], f)
 		},

@@ -37,7 +37,7 @@ A malformed line stops the import with its file, line, column and rule; nothing 
 batch it was in is stored. The contact-history read model is brought up to date before
 the command returns.`,
 		Example: "  ledgerline import cdnow ../shared/data/cdnow/CDNOW_master.txt",
-		Args:    cobra.ExactArgs(1),
+		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runImportCDNOW(cmd, opts, args[0], batch)
 		},

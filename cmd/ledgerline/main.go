@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes.
@@ -27,9 +30,13 @@ func main() {
 func run(ctx context.Context, args []string) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		err = usageError(err)
 	}
 	fmt.Fprintln(root.ErrOrStderr(), "ledgerline:", err)
 	var coded *exitError
@@ -50,3 +57,13 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // usageError marks bad input: exit code 2.
 func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// args wraps a cobra argument rule so that a violation exits with code 2.
+func args(rule cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		if err := rule(cmd, a); err != nil {
+			return usageError(err)
+		}
+		return nil
+	}
+}

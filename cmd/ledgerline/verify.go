@@ -16,7 +16,7 @@ func newVerify(opts *options) *cobra.Command {
 		Long: `Read the whole event log and recompute each event's SHA-256 hash chained to its
 predecessor in the stream. One changed byte in stored history makes verify exit with
 code 3, naming the stream, version, position and event id.`,
-		Args: cobra.NoArgs,
+		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b, err := opts.open(cmd.Context(), opts.logger(cmd.ErrOrStderr()))
 			if err != nil {
