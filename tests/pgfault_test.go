@@ -35,72 +35,100 @@ import (
 	"github.com/ledgerline/ledgerline/projections/timeline"
 )
 
-// TestPostgresRestartDuringLoad crashes a private PostgreSQL server
-// (pg_ctl restart -m immediate) twice while four writers append, a
-// subscriber reads the feed and the timeline projection runs: the first
-// time while the projection is inside its read-model transaction, the
-// second at whatever moment load reaches. Then it stops the server for 2 s,
-// longer than the runtime's in-process retries last (MaxRetries 2: about
-// 0.5 s), so that the projection must also recover through a nack and a
-// new subscription. Writers survive the outage the
-// way a client does: they retry the same events with the same ids until
-// the store acknowledges them. Afterwards every acknowledged event is in
-// the log once, where its acknowledgement said, streams are dense, the
-// subscriber saw the log once and in order, the timeline holds one row
-// per event, the hash chains verify, and the runtime's log shows the
-// outage.
+// TestPostgresRestartDuringLoad injects faults into a private PostgreSQL
+// server while four writers append, a subscriber reads the feed and the
+// timeline projection runs: a crash (pg_ctl restart -m immediate) while
+// the projection is inside its read-model transaction, a crash at
+// whatever moment load reaches, and a 2 s stop, longer than the runtime's
+// in-process retries last (MaxRetries 2: about 0.5 s), so that the
+// projection must also recover through a nack and a new subscription.
+// Writers survive the outages the way a client does: they retry the same
+// events with the same ids until the store acknowledges them. Afterwards
+// every acknowledged event is in the log once, where its acknowledgement
+// said, streams are dense, the subscriber saw the log once and in order,
+// the timeline holds one row per event, the hash chains verify, and the
+// runtime's log shows the outage.
 func TestPostgresRestartDuringLoad(t *testing.T) {
 	srv := newPGServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	events, models := openPostgres(t, ctx, srv.DSN())
-	logs := &syncBuffer{}
-	projector := newGatedTimeline()
-	rt, err := projections.New(projections.Config{Events: events, ReadModels: models, Catalogue: catalogue.New(),
-		Projectors: []projections.Projector{projector}, MaxRetries: 2, Logger: slog.New(slog.NewTextHandler(logs, nil))})
-	require.NoError(t, err)
-	runCtx, stopRun := context.WithCancel(ctx)
-	ran := make(chan error, 1)
-	go func() { ran <- rt.Run(runCtx) }()
-	rec := &recorder{}
-	go rec.run(runCtx, events)
-	load := startLoad(ctx, events, 4)
-
+	rig := startRig(t, ctx, srv.DSN())
+	faults := []struct {
+		name   string
+		inject func()
+	}{
+		{"crash inside a projection transaction", func() {
+			require.NoError(t, rig.projector.stopInside(ctx))
+			srv.Restart("immediate")
+			rig.projector.release()
+		}},
+		{"crash under load", func() { srv.Restart("immediate") }},
+		{"2 s stop", func() { srv.Stop("fast"); time.Sleep(2 * time.Second); srv.Start() }},
+	}
 	const perPhase = 250
-	require.NoError(t, load.waitAcked(ctx, perPhase), "writers before the first crash")
-	require.NoError(t, projector.stopInside(ctx))
-	crash(t, srv, "inside a projection transaction", load)
-	projector.release()
-	require.NoError(t, load.waitAcked(ctx, 2*perPhase), "writers before the second crash")
-	crash(t, srv, "under load", load)
-	require.NoError(t, load.waitAcked(ctx, 3*perPhase), "writers before the outage")
-	srv.Stop("fast")
-	time.Sleep(2 * time.Second)
-	srv.Start()
-	t.Logf("2 s outage after %d appends", load.count())
-	require.NoError(t, load.waitAcked(ctx, 4*perPhase), "writers after the outage")
-	acks, failures := load.stop()
-	head := lastPosition(acks)
-	require.NoError(t, rt.WaitFor(ctx, head), "the projection resumed by itself")
-	require.NoError(t, rec.waitFor(ctx, head))
-	stopRun()
-	require.NoError(t, ignoreCanceled(<-ran))
-	t.Logf("%d appends acknowledged, %d failed attempts retried, %d subscriber errors", len(acks), len(failures), rec.errors.Load())
+	for i, f := range faults {
+		require.NoError(t, rig.load.waitAcked(ctx, (i+1)*perPhase), "writers before %s", f.name)
+		start := time.Now()
+		f.inject()
+		t.Logf("%s after %d appends: server back in %s", f.name, rig.load.count(), time.Since(start).Round(time.Millisecond))
+	}
+	require.NoError(t, rig.load.waitAcked(ctx, (len(faults)+1)*perPhase), "writers after the faults")
+	acks, failures := rig.settle(t, ctx)
 
-	log := readLog(t, ctx, events)
+	log := readLog(t, ctx, rig.events)
 	assertStreamsDense(t, log)
 	assertAcknowledged(t, log, acks)
-	assert.Equal(t, positionsAndIDs(log), positionsAndIDs(rec.received()), "the subscriber saw the log once, in order")
-	assert.Equal(t, positionsAndIDs(log), timelineRows(t, ctx, models), "one timeline row per event")
-	assertVerifies(t, ctx, events, len(log))
+	assert.Equal(t, positionsAndIDs(log), positionsAndIDs(rig.recorder.received()), "the subscriber saw the log once, in order")
+	assert.Equal(t, positionsAndIDs(log), timelineRows(t, ctx, rig.models), "one timeline row per event")
+	assertVerifies(t, ctx, rig.events, len(log))
 	assertWriterErrorsUnavailable(t, failures)
-	assertOutageLogged(t, logs.String())
+	assertOutageLogged(t, rig.logs.String())
+	retried, lost := lostAcknowledgements(log, acks)
+	t.Logf("%d appends acknowledged, %d failed attempts, %d appends retried (%d had committed before their last failure), %d subscriber errors",
+		len(acks), len(failures), retried, lost, rig.recorder.errors.Load())
 }
 
-func crash(t *testing.T, srv *pgServer, when string, load *load) {
-	start := time.Now()
-	srv.Restart("immediate")
-	t.Logf("crash %s after %d appends: server back in %s", when, load.count(), time.Since(start).Round(time.Millisecond))
+// rig is the event store, the read models, the projection runtime, the
+// writers and the subscriber of TestPostgresRestartDuringLoad.
+type rig struct {
+	events    *postgres.Store
+	models    *rmpostgres.Store
+	projector *gatedTimeline
+	runtime   *projections.Runtime
+	logs      *syncBuffer
+	load      *load
+	recorder  *recorder
+	stop      context.CancelFunc
+	ran       chan error
+}
+
+func startRig(t *testing.T, ctx context.Context, dsn string) *rig {
+	r := &rig{projector: newGatedTimeline(), logs: &syncBuffer{}, recorder: &recorder{}, ran: make(chan error, 1)}
+	r.events, r.models = openPostgres(t, ctx, dsn)
+	var err error
+	r.runtime, err = projections.New(projections.Config{Events: r.events, ReadModels: r.models, Catalogue: catalogue.New(),
+		Projectors: []projections.Projector{r.projector}, MaxRetries: 2, Logger: slog.New(slog.NewTextHandler(r.logs, nil))})
+	require.NoError(t, err)
+	runCtx, stop := context.WithCancel(ctx)
+	r.stop = stop
+	t.Cleanup(stop)
+	go func() { r.ran <- r.runtime.Run(runCtx) }()
+	go r.recorder.run(runCtx, r.events)
+	r.load = startLoad(ctx, r.events, 4)
+	return r
+}
+
+// settle stops the writers, waits until the projection and the
+// subscriber have reached the last acknowledged event, stops them, and
+// returns the writers' acknowledgements and failures.
+func (r *rig) settle(t *testing.T, ctx context.Context) ([]ack, []error) {
+	acks, failures := r.load.stop()
+	head := lastPosition(acks)
+	require.NoError(t, r.runtime.WaitFor(ctx, head), "the projection resumed by itself")
+	require.NoError(t, r.recorder.waitFor(ctx, head))
+	r.stop()
+	require.NoError(t, ignoreCanceled(<-r.ran))
+	return acks, failures
 }
 
 // gatedTimeline is the timeline projector with a gate: stopInside makes
@@ -142,29 +170,28 @@ func (g *gatedTimeline) stopInside(ctx context.Context) error {
 }
 
 // TestPostgresKillWriterMidAppend kills a process appending batches as
-// fast as it can with SIGKILL, several times at random moments, and then
-// finds every batch whole or absent, every acknowledged batch present,
-// streams dense, ids unique and the hash chains intact.
+// fast as it can with SIGKILL, several times at random moments (each new
+// writer racing what the last one's sessions still run), and then finds
+// every batch whole or absent, every acknowledged batch present, streams
+// dense, ids unique and the hash chains intact.
 func TestPostgresKillWriterMidAppend(t *testing.T) {
 	dsn := pgtest.Database(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
-	acked := map[string]bool{}
-	var inFlight int
-	var failures []string
+	var runs writerRun
 	for i := range 5 {
 		delay := time.Duration(100+rng.IntN(700)) * time.Millisecond
 		run := killWriter(t, ctx, dsn, delay)
 		t.Logf("kill %d after %s: %d batches acknowledged, %d failed, %d statements in flight",
 			i+1, delay, len(run.acks), len(run.failures), run.active)
-		inFlight += run.active
-		failures = append(failures, run.failures...)
-		for _, b := range run.acks {
-			acked[b] = true
-		}
+		runs.add(run)
 	}
-	waitForOtherBackends(t, ctx, dsn)
+	require.NotEmpty(t, runs.acks, "the writers made progress")
+	for _, f := range runs.failures {
+		t.Logf("an append failed while no kill was under way: %s", f)
+	}
+	waitForOtherSessions(t, ctx, dsn)
 
 	store, err := postgres.Open(ctx, dsn, postgres.Config{})
 	require.NoError(t, err)
@@ -172,24 +199,24 @@ func TestPostgresKillWriterMidAppend(t *testing.T) {
 	log := readLog(t, ctx, store)
 	require.Equal(t, countEventRows(t, ctx, dsn), len(log), "ReadAll returns every stored event")
 	assertStreamsDense(t, log)
+	unacked := assertBatchesWhole(t, log, runs.acks)
+	assertVerifies(t, ctx, store, len(log))
+	t.Logf("%d events in %d batches, %d of them committed without an acknowledgement; %d statements were in flight at the kills",
+		len(log), len(runs.acks)+unacked, unacked, runs.active)
+}
+
+// assertBatchesWhole checks that every stored batch is whole and every
+// acknowledged one stored, and returns how many were stored without an
+// acknowledgement.
+func assertBatchesWhole(t *testing.T, log []eventstore.Record, acked []string) int {
 	batches := batchCounts(t, log)
-	for b := range acked {
+	for _, b := range acked {
 		assert.Contains(t, batches, b, "acknowledged batch %s is stored", b)
 	}
-	unacked := 0
 	for b, c := range batches {
 		assert.Equal(t, c.size, c.stored, "batch %s is whole", b)
-		if !acked[b] {
-			unacked++
-		}
 	}
-	t.Logf("%d events in %d batches (%d committed without an acknowledgement); %d statements were in flight at the kills",
-		len(log), len(batches), unacked, inFlight)
-	require.NotEmpty(t, acked, "the writers made progress")
-	for _, f := range failures {
-		t.Logf("an append failed while no kill was under way: %s", f)
-	}
-	assertVerifies(t, ctx, store, len(log))
+	return len(batches) - len(acked)
 }
 
 // TestPostgresKillDuringImport kills `ledgerline import cdnow` into
@@ -206,12 +233,7 @@ func TestPostgresKillDuringImport(t *testing.T) {
 		// The first kill comes early enough to land in the appends; the
 		// others may land anywhere, the projection's catch-up included.
 		delay := time.Duration(500+rng.IntN(1000+i*1000)) * time.Millisecond
-		cmd := exec.Command(cli(t), "--store", dsn, "import", "cdnow", masterFile)
-		require.NoError(t, cmd.Start())
-		time.Sleep(delay)
-		require.NoError(t, cmd.Process.Kill())
-		_ = cmd.Wait()
-		n := countEventRows(t, ctx, dsn)
+		n := killImport(t, ctx, dsn, delay)
 		partial = partial || n > 0 && n < 93229
 		t.Logf("kill %d after %s: %d events stored", i+1, delay, n)
 	}
@@ -223,24 +245,42 @@ func TestPostgresKillDuringImport(t *testing.T) {
 	var sum importSummary
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sum), r.stdout)
 	assert.Equal(t, 69659+23570, sum.Events)
-
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(t, err)
-	defer conn.Close(context.Background())
-	count := func(q string) int64 {
-		var n int64
-		require.NoError(t, conn.QueryRow(ctx, q).Scan(&n), q)
-		return n
-	}
-	assert.Equal(t, int64(93229), count(`SELECT count(*) FROM ledgerline.events`), "each line once in the log")
-	assert.Equal(t, int64(69659), count(`SELECT count(DISTINCT convert_from(data, 'UTF8')::jsonb->>'purchase_id')
-		FROM ledgerline.events WHERE type = 'customer.purchase_recorded'`), "every purchase stored")
-	assert.Zero(t, count(`SELECT count(*) FROM (SELECT 1 FROM ledgerline.events WHERE type = 'customer.purchase_recorded'
-		GROUP BY convert_from(data, 'UTF8')::jsonb->>'purchase_id' HAVING count(*) > 1) AS twice`), "no purchase twice")
-	assert.Equal(t, int64(93229), count(`SELECT count(*) FROM readmodels.timeline`), "each event once in the timeline")
-	assert.Equal(t, int64(93229), count(`SELECT sum(events) FROM readmodels.customers`), "no event counted twice")
+	assertImportedOnce(t, ctx, dsn)
 	v := runStore(t, dsn, "verify")
 	assert.Zero(t, v.code, v.stdout+v.stderr)
+}
+
+// killImport starts the CDNOW import, kills it after delay and returns how
+// many events are stored.
+func killImport(t *testing.T, ctx context.Context, dsn string, delay time.Duration) int {
+	cmd := exec.Command(cli(t), "--store", dsn, "import", "cdnow", masterFile)
+	require.NoError(t, cmd.Start())
+	time.Sleep(delay)
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	return countEventRows(t, ctx, dsn)
+}
+
+// assertImportedOnce checks the log and the timeline of a complete CDNOW
+// master import with SQL, independently of the CLI.
+func assertImportedOnce(t *testing.T, ctx context.Context, dsn string) {
+	const purchase = `convert_from(data, 'UTF8')::jsonb->>'purchase_id'`
+	tests := []struct {
+		name, query string
+		want        int64
+	}{
+		{"each line once in the log", `SELECT count(*) FROM ledgerline.events`, 93229},
+		{"every purchase stored", `SELECT count(DISTINCT ` + purchase + `) FROM ledgerline.events WHERE type = 'customer.purchase_recorded'`, 69659},
+		{"no purchase twice", `SELECT count(*) FROM (SELECT 1 FROM ledgerline.events WHERE type = 'customer.purchase_recorded'
+			GROUP BY ` + purchase + ` HAVING count(*) > 1) AS twice`, 0},
+		{"each event once in the timeline", `SELECT count(*) FROM readmodels.timeline`, 93229},
+		{"no event counted twice in the directory", `SELECT sum(events) FROM readmodels.customers`, 93229},
+	}
+	for _, tt := range tests {
+		var got int64
+		queryOne(t, ctx, dsn, tt.query, &got)
+		assert.Equal(t, tt.want, got, tt.name)
+	}
 }
 
 // writerEnv carries the DSN to the helper process of
@@ -261,30 +301,37 @@ func TestPGWriterProcess(t *testing.T) {
 		os.Exit(2)
 	}
 	fmt.Println("ready")
+	// An orphan (its parent died before killing it) stops by itself.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	var wg sync.WaitGroup
 	for w := range 4 {
-		wg.Go(func() { appendBatches(store, uint64(w)) })
+		wg.Go(func() { appendBatches(ctx, store, uint64(w)) })
 	}
 	wg.Wait()
 }
 
-// appendBatches appends batches for ever, printing "acked <batch>" for
-// each acknowledged one and "failed <error>" for each failed one.
-func appendBatches(store *postgres.Store, seed uint64) {
+// appendBatches appends batches until ctx ends or the server is gone,
+// printing "acked <batch>" for each acknowledged one and "failed <error>"
+// for each failed one.
+func appendBatches(ctx context.Context, store *postgres.Store, seed uint64) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), seed))
-	for {
+	for ctx.Err() == nil {
 		batch, reqs := randomBatch(rng)
 		var err error
 		if len(reqs) == 1 {
-			_, err = store.Append(context.Background(), reqs[0].Stream, eventstore.Any, reqs[0].Events)
+			_, err = store.Append(ctx, reqs[0].Stream, eventstore.Any, reqs[0].Events)
 		} else {
-			_, err = store.AppendBatch(context.Background(), reqs)
+			_, err = store.AppendBatch(ctx, reqs)
 		}
-		if err != nil {
+		switch {
+		case err == nil:
+			fmt.Println("acked", batch)
+		case errors.Is(err, eventstore.ErrUnavailable):
+			return
+		default:
 			fmt.Println("failed", strings.Join(strings.Fields(err.Error()), " "))
-			continue
 		}
-		fmt.Println("acked", batch)
 	}
 }
 
@@ -316,11 +363,17 @@ func faultEvent(payload string) eventstore.EventData {
 		OccurredAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Metadata: eventstore.Metadata{Actor: "test:pgfault", CommandID: id}}
 }
 
-// writerRun is what one killed writer process did.
+// writerRun is what killed writer processes did.
 type writerRun struct {
 	acks     []string // batches acknowledged
 	failures []string // errors of failed appends
-	active   int      // its statements running just before the kill
+	active   int      // statements running just before the kill
+}
+
+func (w *writerRun) add(run writerRun) {
+	w.acks = append(w.acks, run.acks...)
+	w.failures = append(w.failures, run.failures...)
+	w.active += run.active
 }
 
 // killWriter runs the writer process and kills it with SIGKILL delay
@@ -328,19 +381,21 @@ type writerRun struct {
 func killWriter(t *testing.T, ctx context.Context, dsn string, delay time.Duration) writerRun {
 	app := "ll-writer-" + uuid.NewString()[:8]
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPGWriterProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), writerEnv+"="+withApplicationName(t, dsn, app))
+	cmd.Env = append(os.Environ(), writerEnv+"="+withApplicationName(dsn, app))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	ready, done := make(chan struct{}), make(chan writerRun, 1)
 	go func() { done <- readWriterOutput(out, ready) }()
 	select {
 	case <-ready:
+	case <-done:
+		t.Fatalf("writer exited before it was ready: %s", stderr.String())
 	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("writer not ready: %s", stderr.String())
+		t.Fatalf("writer not ready after 20 s: %s", stderr.String())
 	}
 	time.Sleep(delay)
 	active := activeStatements(t, ctx, dsn, app)
@@ -353,7 +408,7 @@ func killWriter(t *testing.T, ctx context.Context, dsn string, delay time.Durati
 
 // withApplicationName returns dsn with application_name set, by which the
 // parent tells one writer's sessions from the others'.
-func withApplicationName(t *testing.T, dsn, name string) string {
+func withApplicationName(dsn, name string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || u.Scheme == "" {
 		return dsn + " application_name=" + name
@@ -390,13 +445,15 @@ func activeStatements(t *testing.T, ctx context.Context, dsn, app string) int {
 	defer conn.Close(context.Background())
 	var n int
 	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE datname = current_database() AND application_name = $1 AND state = 'active'`, app).Scan(&n))
+		WHERE datname = current_database() AND application_name = $1 AND state = 'active'
+		AND query NOT LIKE 'SELECT pg_notify%'`, app).Scan(&n))
 	return n
 }
 
-// waitForOtherBackends waits until no other session is connected to dsn's
-// database: the killed writers' transactions have committed or aborted.
-func waitForOtherBackends(t *testing.T, ctx context.Context, dsn string) {
+// waitForOtherSessions waits until no other session is connected to
+// dsn's database: the killed writers' transactions have committed or
+// aborted.
+func waitForOtherSessions(t *testing.T, ctx context.Context, dsn string) {
 	for {
 		var n int
 		queryOne(t, ctx, dsn, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`, &n)
@@ -411,9 +468,15 @@ func waitForOtherBackends(t *testing.T, ctx context.Context, dsn string) {
 	}
 }
 
+// countEventRows counts the rows of the events table, 0 if there is none
+// yet.
 func countEventRows(t *testing.T, ctx context.Context, dsn string) int {
+	var exists bool
+	queryOne(t, ctx, dsn, `SELECT to_regclass('ledgerline.events') IS NOT NULL`, &exists)
 	var n int
-	queryOne(t, ctx, dsn, `SELECT count(*) FROM ledgerline.events`, &n)
+	if exists {
+		queryOne(t, ctx, dsn, `SELECT count(*) FROM ledgerline.events`, &n)
+	}
 	return n
 }
 
@@ -459,6 +522,8 @@ type ack struct {
 	stream string
 	ids    []uuid.UUID
 	res    eventstore.AppendResult
+	// failedAt is when its last failed attempt failed; zero if none did.
+	failedAt time.Time
 }
 
 // load is a set of writers appending 1–3 events at a time to a handful of
@@ -497,20 +562,23 @@ func (l *load) write(ctx context.Context, seed uint64) {
 			a.ids = append(a.ids, ev.ID)
 			evs = append(evs, ev)
 		}
-		if a.res = l.appendUntilStored(ctx, stream, evs); a.res.LastPosition > 0 {
+		if a.res, a.failedAt = l.appendUntilStored(ctx, stream, evs); a.res.LastPosition > 0 {
 			l.acked(a)
 		}
 	}
 }
 
 // appendUntilStored retries the same append until it succeeds or ctx
-// ends (then it returns the zero result).
-func (l *load) appendUntilStored(ctx context.Context, stream string, evs []eventstore.EventData) eventstore.AppendResult {
+// ends (then it returns the zero result), and reports when the last
+// failed attempt failed.
+func (l *load) appendUntilStored(ctx context.Context, stream string, evs []eventstore.EventData) (eventstore.AppendResult, time.Time) {
+	var failedAt time.Time
 	for {
 		res, err := l.store.Append(ctx, stream, eventstore.Any, evs)
 		if err == nil || ctx.Err() != nil {
-			return res
+			return res, failedAt
 		}
+		failedAt = time.Now()
 		l.mu.Lock()
 		l.failures = append(l.failures, err)
 		l.mu.Unlock()
@@ -684,6 +752,26 @@ func assertAcknowledged(t *testing.T, log []eventstore.Record, acks []ack) {
 		assert.Equal(t, a.res.LastPosition, last.Position, "append %s's last position as acknowledged", a.ids[0])
 	}
 	assert.Equal(t, total, len(log), "the log holds the acknowledged events and nothing else")
+}
+
+// lostAcknowledgements counts the appends that failed at least once, and
+// those of them stored before their last failure: their commit's
+// acknowledgement was lost and the retry that succeeded was a replay.
+func lostAcknowledgements(log []eventstore.Record, acks []ack) (retried, lost int) {
+	recordedAt := map[uuid.UUID]time.Time{}
+	for _, r := range log {
+		recordedAt[r.ID] = r.RecordedAt
+	}
+	for _, a := range acks {
+		if a.failedAt.IsZero() {
+			continue
+		}
+		retried++
+		if recordedAt[a.ids[0]].Before(a.failedAt) {
+			lost++
+		}
+	}
+	return retried, lost
 }
 
 // positionAndID identifies a delivered or projected event.
