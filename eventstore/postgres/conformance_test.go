@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -24,16 +23,9 @@ import (
 func TestConformance(t *testing.T) {
 	dsn := pgtest.Database(t)
 	storetest.Run(t, func(t *testing.T) eventstore.Store {
-		return open(t, dsn, postgres.Config{Schema: freshSchema(t, dsn), HoldBackWait: sharedServerHoldBack})
+		return open(t, dsn, postgres.Config{Schema: freshSchema(t, dsn)})
 	})
 }
-
-// sharedServerHoldBack is how long the suite's reads of the log wait for
-// in-flight transactions. The suite reads the log right after appending
-// and expects to see the events; on a server shared with other test runs,
-// any session's open transaction holds them back (see doc.go), and now and
-// then one stays open longer than the default wait.
-const sharedServerHoldBack = 5 * time.Second
 
 // freshSchema returns a random schema name and drops the schema when t
 // ends (after the store's own cleanup, which was registered later).

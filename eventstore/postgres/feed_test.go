@@ -222,13 +222,14 @@ func TestIdleSubscriberWokenByNotify(t *testing.T) {
 }
 
 // TestHeldBackEventsReleasedWithoutNotify holds the feed back with a
-// transaction that is not an append (so its end sends no NOTIFY): the
-// subscriber must not see the event while it is open, and must see it
-// promptly once it ends, through the listener's horizon polls.
+// transaction that is not an append (so its end sends no NOTIFY), for
+// longer than a read waits: the subscriber must not see the event while it
+// is open, and must see it promptly once it ends, through the listener's
+// horizon polls.
 func TestHeldBackEventsReleasedWithoutNotify(t *testing.T) {
 	ctx := t.Context()
 	dsn := pgtest.Database(t)
-	s := open(t, dsn, postgres.Config{PollInterval: slowPoll})
+	s := open(t, dsn, postgres.Config{PollInterval: slowPoll, HoldBackWait: time.Millisecond})
 	blocker := connect(t, dsn)
 	_, err := blocker.Exec(ctx, "BEGIN")
 	require.NoError(t, err)

@@ -14,9 +14,21 @@ import (
 	"github.com/ledgerline/ledgerline/eventstore/postgres"
 )
 
-// open opens a store on dsn and closes it when tb ends.
+// sharedServerHoldBack is how long the tests' reads of the log wait for
+// in-flight transactions unless a test says otherwise. The tests read the
+// log right after appending and expect to see the events; on a server
+// shared with other test runs, any session's open transaction holds them
+// back (see doc.go), and now and then one stays open longer than the
+// default wait.
+const sharedServerHoldBack = 5 * time.Second
+
+// open opens a store on dsn and closes it when tb ends; a zero
+// cfg.HoldBackWait becomes sharedServerHoldBack.
 func open(tb testing.TB, dsn string, cfg postgres.Config) *postgres.Store {
 	tb.Helper()
+	if cfg.HoldBackWait == 0 {
+		cfg.HoldBackWait = sharedServerHoldBack
+	}
 	s, err := postgres.Open(tb.Context(), dsn, cfg)
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = s.Close() })
