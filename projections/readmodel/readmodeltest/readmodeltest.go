@@ -36,6 +36,8 @@ func Run(t *testing.T, factory Factory) {
 		{"Rollback", rollbackCases()},
 		{"Concurrency", concurrencyCases()},
 		{"Values", valueCases()},
+		{"Shadow", shadowCases()},
+		{"Copier", copierCases()},
 		{"Close", closeCases()},
 	}
 	for _, g := range groups {
