@@ -20,6 +20,7 @@ import (
 	"github.com/ledgerline/ledgerline/projections/churn"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	"github.com/ledgerline/ledgerline/projections/readmodel/postgres"
+	"github.com/ledgerline/ledgerline/projections/timeline"
 	"github.com/ledgerline/ledgerline/projections/value"
 	"github.com/ledgerline/ledgerline/projections/value/valuetest"
 )
@@ -191,7 +192,7 @@ func (w *town) accounts() {
 }
 
 func (w *town) project(t *testing.T, models readmodel.Store) {
-	valuetest.Project(t, w.events, models, value.New(), churn.New())
+	valuetest.Project(t, w.events, models, value.New(), churn.New(), timeline.New())
 }
 
 func signalsByCustomer(res churn.Result) map[uuid.UUID]churn.Signal {

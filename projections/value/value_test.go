@@ -192,6 +192,7 @@ func TestMaterialize(t *testing.T) {
 	models := valuetest.SQLite(t)
 	s.project(t, models)
 	checkMaterialize(t, s, models)
+	documentedQueriesRun(t, map[string]readmodel.Querier{"sqlite value": models})
 }
 
 func TestOnPostgres(t *testing.T) {
