@@ -66,14 +66,30 @@ func (s *poisonSink) record(m *message.Message) error {
 	s.log.Error("projection skips a poisoned batch", "projection", projection, "after", after, "last", last, "reason", reason)
 	ctx := context.Background()
 	err = s.models.Apply(ctx, projection, after, to, func(ctx context.Context, tx readmodel.Tx) error {
-		return tx.Exec(ctx, `INSERT INTO projection_poison (projection, after_position, last_position, reason, payload)
-			VALUES ($1, $2, $3, $4, $5)`, projection, int64(after), int64(last), reason, poisonPayload(recs, m.Payload))
+		return insertPoison(ctx, tx, projection, after, last, reason, poisonPayload(recs, m.Payload))
 	})
 	if err != nil {
 		return fmt.Errorf("record poisoned batch of %s: %w", projection, err)
 	}
 	s.advanced(projection, last)
 	return nil
+}
+
+// RecordPoison records in tx, in the projection_poison table, that
+// projection skipped the events recs (positions after < p ≤ last) for
+// reason, as the runtime does for a batch that failed permanently. The
+// projection rebuild uses it for the events it skips.
+func RecordPoison(ctx context.Context, tx readmodel.Tx, projection string, after, last uint64, reason string, recs []eventstore.Record) error {
+	return insertPoison(ctx, tx, projection, after, last, reason, poisonPayload(recs, nil))
+}
+
+// PoisonSchema returns the DDL of the runtime's projection_poison table,
+// which [Runtime.Migrate] runs.
+func PoisonSchema(d readmodel.Dialect) []string { return poisonSchema(d) }
+
+func insertPoison(ctx context.Context, tx readmodel.Tx, projection string, after, last uint64, reason, payload string) error {
+	return tx.Exec(ctx, `INSERT INTO projection_poison (projection, after_position, last_position, reason, payload)
+		VALUES ($1, $2, $3, $4, $5)`, projection, int64(after), int64(last), reason, payload)
 }
 
 // Close implements message.Publisher.

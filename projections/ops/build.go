@@ -1,0 +1,209 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
+)
+
+// batchAttempts bounds the tries of a batch that fails for a reason other
+// than [projections.ErrPermanent] (a dropped connection, a busy file).
+const batchAttempts = 3
+
+// skipped is an event the build skipped because the projector failed on
+// it permanently; it becomes a projection_poison row of the rebuilt model.
+type skipped struct {
+	after  uint64
+	rec    eventstore.Record
+	reason string
+}
+
+// build is a projection being built in a shadow.
+type build struct {
+	cfg     Config
+	p       projections.Projector
+	shadow  readmodel.Shadow
+	at      readmodel.Checkpoint // the shadow's checkpoint
+	events  uint64
+	target  uint64
+	skipped []skipped
+}
+
+// startBuild creates the projector's tables in shadow.
+func (o *Operator) startBuild(ctx context.Context, p projections.Projector, shadow readmodel.Shadow, target uint64) (*build, error) {
+	if err := shadow.Migrate(ctx, p.Schema(shadow.Dialect())); err != nil {
+		return nil, fmt.Errorf("create %s's tables in the shadow: %w", p.Name(), err)
+	}
+	return &build{cfg: o.cfg, p: p, shadow: shadow, target: target}, nil
+}
+
+// page is a batch of the log read ahead of the projector.
+type page struct {
+	recs []eventstore.Record
+	err  error
+}
+
+// run applies the log after the shadow's checkpoint up to until (0: to the
+// end of the log as it is when the reads reach it). A goroutine reads the
+// next batch while the projector applies the current one.
+func (b *build) run(ctx context.Context, until uint64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	pages := make(chan page, 2)
+	go b.read(ctx, b.at.Position, until, pages)
+	defer func() {
+		cancel()
+		for range pages { // until the reader has stopped
+		}
+	}()
+	for pg := range pages {
+		if pg.err != nil {
+			return pg.err
+		}
+		if err := b.apply(ctx, pg.recs); err != nil {
+			return err
+		}
+		b.progress()
+	}
+	return ctx.Err()
+}
+
+// read sends the log's batches after position, up to until, and closes
+// pages at the end or on an error, which it sends last.
+func (b *build) read(ctx context.Context, after, until uint64, pages chan<- page) {
+	defer close(pages)
+	for {
+		recs, err := b.cfg.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: b.cfg.Batch})
+		if err != nil {
+			err = fmt.Errorf("read the log after %d: %w", after, err)
+		}
+		recs = below(recs, until)
+		if len(recs) == 0 && err == nil {
+			return
+		}
+		select {
+		case pages <- page{recs: recs, err: err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+		after = recs[len(recs)-1].Position
+	}
+}
+
+// below returns the records at or below until (all of them for 0).
+func below(recs []eventstore.Record, until uint64) []eventstore.Record {
+	if until == 0 {
+		return recs
+	}
+	for i, r := range recs {
+		if r.Position > until {
+			return recs[:i]
+		}
+	}
+	return recs
+}
+
+// apply applies recs in one shadow transaction, retrying a transient
+// failure; on a permanent one it applies them one by one and skips those
+// the projector refuses.
+func (b *build) apply(ctx context.Context, recs []eventstore.Record) error {
+	var err error
+	for attempt := range batchAttempts {
+		if err = ctx.Err(); err != nil {
+			return err
+		}
+		if err = b.applyBatch(ctx, recs); err == nil || errors.Is(err, projections.ErrPermanent) {
+			break
+		}
+		pause(ctx, attempt)
+	}
+	if errors.Is(err, projections.ErrPermanent) {
+		return b.applySingly(ctx, recs)
+	}
+	return err
+}
+
+func pause(ctx context.Context, attempt int) {
+	t := time.NewTimer(time.Duration(100<<attempt) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// applyBatch applies recs through the projector, as the runtime's handler
+// does, in a transaction that moves the shadow's checkpoint. Its context
+// is not cancellable: SQLite's driver watches a cancellable context with a
+// goroutine per statement, which costs more than the statement; ctx is
+// checked between batches instead.
+func (b *build) applyBatch(ctx context.Context, recs []eventstore.Record) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("project %s: panic: %v", b.p.Name(), r)
+		}
+	}()
+	last := recs[len(recs)-1]
+	to := readmodel.Checkpoint{Position: last.Position, RecordedAt: last.RecordedAt}
+	events := projections.Events(b.cfg.Catalogue, recs)
+	err = b.shadow.Apply(context.WithoutCancel(ctx), b.p.Name(), b.at.Position, to, func(ctx context.Context, tx readmodel.Tx) error {
+		return b.p.Project(ctx, tx, events)
+	})
+	if err != nil {
+		return fmt.Errorf("project %s after %d: %w", b.p.Name(), b.at.Position, err)
+	}
+	b.at, b.events = to, b.events+uint64(len(recs))
+	return nil
+}
+
+// applySingly applies recs one event per transaction; an event the
+// projector refuses permanently is skipped (the checkpoint moves past it)
+// and remembered.
+func (b *build) applySingly(ctx context.Context, recs []eventstore.Record) error {
+	for _, r := range recs {
+		err := b.applyBatch(ctx, []eventstore.Record{r})
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, projections.ErrPermanent) {
+			return err
+		}
+		b.skipped = append(b.skipped, skipped{after: b.at.Position, rec: r, reason: err.Error()})
+		to := readmodel.Checkpoint{Position: r.Position, RecordedAt: r.RecordedAt}
+		if err := b.shadow.Apply(context.WithoutCancel(ctx), b.p.Name(), b.at.Position, to, noRows); err != nil {
+			return fmt.Errorf("skip event %d of %s: %w", r.Position, b.p.Name(), err)
+		}
+		b.at = to
+	}
+	return nil
+}
+
+func noRows(context.Context, readmodel.Tx) error { return nil }
+
+func (b *build) progress() {
+	if b.cfg.Progress != nil {
+		b.cfg.Progress(Progress{Projection: b.p.Name(), Events: b.events, Position: b.at.Position, Target: max(b.target, b.at.Position)})
+	}
+}
+
+// recordSkipped replaces the projection's poison rows with the events
+// this build skipped: the rebuilt model has exactly those gaps.
+func (b *build) recordSkipped(ctx context.Context, tx readmodel.Tx) error {
+	if err := tx.Exec(ctx, `DELETE FROM projection_poison WHERE projection = $1`, b.p.Name()); err != nil {
+		return fmt.Errorf("clear poisoned batches of %s: %w", b.p.Name(), err)
+	}
+	for _, s := range b.skipped {
+		err := projections.RecordPoison(ctx, tx, b.p.Name(), s.after, s.rec.Position, s.reason, []eventstore.Record{s.rec})
+		if err != nil {
+			return fmt.Errorf("record skipped event %d of %s: %w", s.rec.Position, b.p.Name(), err)
+		}
+	}
+	return nil
+}
