@@ -126,7 +126,7 @@ func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.Append
 	})
 	var mm *mismatch
 	switch {
-	case uniqueViolation(err):
+	case uniqueViolation(err), deadlocked(err):
 		return errRace
 	case errors.As(err, &mm), errors.Is(err, eventstore.ErrDuplicateEventID):
 		return err

@@ -64,3 +64,13 @@ func uniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505" &&
 		(pgErr.ConstraintName == "events_stream_version_key" || pgErr.ConstraintName == "events_id_key")
 }
+
+// deadlocked reports whether PostgreSQL aborted err's transaction to break
+// a deadlock or a serialization conflict (SQLSTATE 40P01, 40001): two
+// batches inserting into the same streams in opposite orders. Nothing was
+// stored, and the retry takes the streams' locks in sorted order, so it is
+// handled like a lost race.
+func deadlocked(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
