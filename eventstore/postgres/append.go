@@ -80,8 +80,12 @@ func (s *Store) write(ctx context.Context, op string, reqs []eventstore.AppendRe
 	for i := range todo {
 		todo[i] = i
 	}
+	// A batch over several streams locks them (in sorted order) from the
+	// first attempt: two batches crossing the same streams would otherwise
+	// deadlock on each other's index entries.
+	crossing := len(streamsOf(reqs, todo)) > 1
 	for race := 0; ; race++ {
-		err := s.attempt(ctx, op, reqs, todo, out, race > 0)
+		err := s.attempt(ctx, op, reqs, todo, out, race > 0 || crossing)
 		var mm *mismatch
 		switch {
 		case err == nil:
