@@ -66,6 +66,14 @@ type Runtime struct {
 	mu    sync.Mutex
 	at    map[string]uint64
 	moved eventstore.Signal
+	// failing records, per projection, the outage under way: when its
+	// first failure happened and how many attempts failed since.
+	failing map[string]*outage
+}
+
+type outage struct {
+	since    time.Time
+	attempts int
 }
 
 // New validates cfg and returns a runtime.
@@ -79,7 +87,7 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Runtime{cfg: cfg, log: cfg.Logger, at: map[string]uint64{}}, nil
+	return &Runtime{cfg: cfg, log: cfg.Logger, at: map[string]uint64{}, failing: map[string]*outage{}}, nil
 }
 
 // Migrate creates the runtime's and every projector's tables.
@@ -163,10 +171,37 @@ func (r *Runtime) handler(p Projector) message.NoPublishHandlerFunc {
 			return p.Project(ctx, tx, events)
 		})
 		if err != nil {
+			r.failed(p.Name())
 			return fmt.Errorf("project %s after %d: %w", p.Name(), after, err)
 		}
+		r.resumed(p.Name(), last)
 		r.advanced(p.Name(), last)
 		return nil
+	}
+}
+
+// failed notes a failed attempt of projection.
+func (r *Runtime) failed(projection string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	o := r.failing[projection]
+	if o == nil {
+		o = &outage{since: time.Now()}
+		r.failing[projection] = o
+	}
+	o.attempts++
+}
+
+// resumed logs, once, that projection applies batches again after an
+// outage, so that an operator reading the errors also reads their end.
+func (r *Runtime) resumed(projection string, position uint64) {
+	r.mu.Lock()
+	o := r.failing[projection]
+	delete(r.failing, projection)
+	r.mu.Unlock()
+	if o != nil {
+		r.log.Info("projection resumed", "projection", projection, "position", position,
+			"failed_attempts", o.attempts, "outage", time.Since(o.since).Round(time.Millisecond))
 	}
 }
 

@@ -1,9 +1,11 @@
 package projections_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -90,8 +92,12 @@ func (f fixture) append(t *testing.T, stream string, ns ...int) uint64 {
 
 // start runs a runtime until the test ends or stop is called.
 func (f fixture) start(t *testing.T, p projections.Projector) (*projections.Runtime, func()) {
+	return f.startLogging(t, p, nil)
+}
+
+func (f fixture) startLogging(t *testing.T, p projections.Projector, log *slog.Logger) (*projections.Runtime, func()) {
 	rt, err := projections.New(projections.Config{Events: f.events, ReadModels: f.models, Catalogue: testCatalogue,
-		Projectors: []projections.Projector{p}, MaxBatch: 50, MaxRetries: 2})
+		Projectors: []projections.Projector{p}, MaxBatch: 50, MaxRetries: 2, Logger: log})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -154,10 +160,12 @@ func TestRuntimeRetriesTransientFailures(t *testing.T) {
 	last := f.append(t, "a", 1, 2, 3)
 	c := &counter{}
 	c.transient.Store(4) // more than MaxRetries: the batch is nacked and read again
-	rt, _ := f.start(t, c)
+	var logs syncBuffer
+	rt, _ := f.startLogging(t, c, slog.New(slog.NewTextHandler(&logs, nil)))
 	wait(t, rt, last)
 	assert.Equal(t, [2]int64{6, 3}, f.totals(t)["a"])
 	assert.GreaterOrEqual(t, c.batches.Load(), int32(5))
+	assert.Regexp(t, `msg="projection resumed" projection=counter position=3 failed_attempts=4`, logs.String())
 }
 
 func TestRuntimePoisonsPermanentFailuresAndGoesOn(t *testing.T) {
@@ -179,4 +187,22 @@ func TestRuntimePoisonsPermanentFailuresAndGoesOn(t *testing.T) {
 	assert.Equal(t, "counter", name)
 	assert.Equal(t, [2]int64{0, 1}, [2]int64{after, lastPos})
 	assert.Contains(t, reason, "not a positive note")
+}
+
+// syncBuffer is a bytes.Buffer safe for the runtime's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -43,6 +43,9 @@ type Config struct {
 const (
 	DefaultMaxBatch        = 1024
 	DefaultRedeliveryDelay = 200 * time.Millisecond
+	// MaxRedeliveryDelay caps the pause that doubles while the store
+	// keeps failing.
+	MaxRedeliveryDelay = 5 * time.Second
 )
 
 // Subscriber is a Watermill subscriber over an event store. It is safe for
@@ -92,28 +95,67 @@ func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *messa
 }
 
 func (s *Subscriber) run(ctx context.Context, topic string, after uint64, out chan<- *message.Message) {
+	h := &health{log: s.cfg.Logger, topic: topic, delay: s.cfg.RedeliveryDelay}
 	for s.alive(ctx) {
 		sub, err := s.store.Subscribe(ctx, eventstore.SubscribeOptions{After: after, Filter: s.cfg.Filter, MaxBatch: s.cfg.MaxBatch})
 		if err != nil {
-			s.cfg.Logger.Error("subscribe to event store", err, watermill.LogFields{"topic": topic, "after": after})
-			s.pause(ctx)
+			h.failed("subscribe to event store", err, after)
+			s.pause(ctx, h.backoff())
 			continue
 		}
-		acked := s.deliver(ctx, topic, sub, after, out)
+		acked := s.deliver(ctx, h, sub, after, out)
 		sub.Close()
-		s.pause(ctx)
-		after = s.restart(ctx, topic, acked)
+		s.pause(ctx, h.backoff())
+		after = s.restart(ctx, h, acked)
 	}
+}
+
+// health tracks one topic's run of store failures: the first is logged as
+// an error, the repeats at debug level, the recovery once, and the pause
+// between attempts doubles up to MaxRedeliveryDelay.
+type health struct {
+	log      watermill.LoggerAdapter
+	topic    string
+	delay    time.Duration
+	failures int
+	base     time.Duration
+}
+
+func (h *health) failed(what string, err error, after uint64) {
+	fields := watermill.LogFields{"topic": h.topic, "after": after, "failures": h.failures + 1}
+	if h.failures == 0 {
+		h.base = h.delay
+		h.log.Error(what, err, fields)
+	} else {
+		h.log.Debug(what+": "+err.Error(), fields)
+	}
+	h.failures++
+}
+
+func (h *health) ok(after uint64) {
+	if h.failures > 0 {
+		h.log.Info("event store reachable again", watermill.LogFields{"topic": h.topic, "after": after, "failures": h.failures})
+		h.failures, h.delay = 0, h.base
+	}
+}
+
+// backoff returns the pause before the next attempt.
+func (h *health) backoff() time.Duration {
+	d := h.delay
+	if h.failures > 0 {
+		h.delay = min(2*h.delay, MaxRedeliveryDelay)
+	}
+	return d
 }
 
 // restart returns where to resume after a nack or an error: the topic's
 // start position again (a projection may have been reset or advanced by
 // another runner), or the last acked position if that cannot be read.
-func (s *Subscriber) restart(ctx context.Context, topic string, acked uint64) uint64 {
-	after, err := s.start(ctx, topic)
+func (s *Subscriber) restart(ctx context.Context, h *health, acked uint64) uint64 {
+	after, err := s.start(ctx, h.topic)
 	if err != nil {
 		if s.alive(ctx) {
-			s.cfg.Logger.Error("read start position", err, watermill.LogFields{"topic": topic})
+			h.failed("read start position", err, acked)
 		}
 		return acked
 	}
@@ -122,18 +164,19 @@ func (s *Subscriber) restart(ctx context.Context, topic string, acked uint64) ui
 
 // deliver sends batches until a nack or an error, and returns the last
 // acked position.
-func (s *Subscriber) deliver(ctx context.Context, topic string, sub eventstore.Subscription, after uint64, out chan<- *message.Message) uint64 {
+func (s *Subscriber) deliver(ctx context.Context, h *health, sub eventstore.Subscription, after uint64, out chan<- *message.Message) uint64 {
 	for {
 		recs, err := sub.Next(ctx)
 		if err != nil {
 			if s.alive(ctx) {
-				s.cfg.Logger.Error("read event store", err, watermill.LogFields{"topic": topic, "after": after})
+				h.failed("read event store", err, after)
 			}
 			return after
 		}
+		h.ok(after)
 		msg, err := batchMessage(ctx, after, recs)
 		if err != nil {
-			s.cfg.Logger.Error("encode batch", err, watermill.LogFields{"topic": topic, "after": after})
+			h.failed("encode batch", err, after)
 			return after
 		}
 		if !s.send(ctx, msg, out) {
@@ -186,8 +229,8 @@ func (s *Subscriber) alive(ctx context.Context) bool {
 	}
 }
 
-func (s *Subscriber) pause(ctx context.Context) {
-	t := time.NewTimer(s.cfg.RedeliveryDelay)
+func (s *Subscriber) pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
