@@ -44,6 +44,7 @@ By default it runs on an embedded store: one SQLite file in your data directory
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return opts.startProfile() }
 	root.PersistentPostRun = func(*cobra.Command, []string) { pprof.StopCPUProfile() }
 	root.AddCommand(newImport(opts), newHistory(opts), newVerify(opts), newDemo(opts))
+	root.AddCommand(newProjections(opts))
 	return root
 }
 
