@@ -15,10 +15,12 @@ import (
 	"github.com/ledgerline/ledgerline/eventstore/kurrentdb"
 	pgstore "github.com/ledgerline/ledgerline/eventstore/postgres"
 	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/churn"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	rmpostgres "github.com/ledgerline/ledgerline/projections/readmodel/postgres"
 	rmsqlite "github.com/ledgerline/ledgerline/projections/readmodel/sqlite"
 	"github.com/ledgerline/ledgerline/projections/timeline"
+	"github.com/ledgerline/ledgerline/projections/value"
 )
 
 // backend is an opened event store with its read models.
@@ -135,7 +137,7 @@ func (o *options) openEmbedded(ctx context.Context, log *slog.Logger) (*backend,
 
 // projectors returns the read models every backend maintains.
 func (b *backend) projectors() []projections.Projector {
-	return []projections.Projector{timeline.New()}
+	return []projections.Projector{timeline.New(), value.New(), churn.New()}
 }
 
 // runtime returns a projection runtime over b.

@@ -45,6 +45,7 @@ By default it runs on an embedded store: one SQLite file in your data directory
 	root.PersistentPostRun = func(*cobra.Command, []string) { pprof.StopCPUProfile() }
 	root.AddCommand(newImport(opts), newHistory(opts), newVerify(opts), newDemo(opts))
 	root.AddCommand(newProjections(opts))
+	root.AddCommand(newValue(opts), newChurn(opts), newSegments(opts))
 	return root
 }
 

@@ -200,3 +200,24 @@ func comparePurchases(a, b Purchase) int {
 }
 
 func compareUUID(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }
+
+// LastPurchase returns the business time of the latest purchase in the
+// facts, forgotten customers' included, and false if there is none: the
+// natural as-of of a data set that ended in the past.
+func LastPurchase(ctx context.Context, q readmodel.Querier) (time.Time, bool, error) {
+	rows, err := q.Query(ctx, `SELECT max(occurred_at) FROM value_purchases`)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read last purchase: %w", err)
+	}
+	defer rows.Close()
+	var last readmodel.Time
+	if rows.Next() {
+		if err := rows.Scan(&last); err != nil {
+			return time.Time{}, false, fmt.Errorf("read last purchase: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return time.Time{}, false, fmt.Errorf("read last purchase: %w", err)
+	}
+	return last.Time, !last.IsZero(), nil
+}
