@@ -31,6 +31,7 @@ type shop struct {
 	profitable, loss, noCost, twoCurrencies uuid.UUID
 	forgotten, duplicate, late              uuid.UUID
 	asOf                                    time.Time
+	c                                       *valuetest.Commander
 }
 
 func id(name string) uuid.UUID { return uuid.NewSHA1(uuid.NameSpaceOID, []byte(name)) }
@@ -44,6 +45,7 @@ func openShop(t *testing.T) shop {
 		twoCurrencies: id("two currencies"), forgotten: id("forgotten"), duplicate: id("duplicate"), late: id("late"),
 		asOf: at(100)}
 	c := valuetest.NewCommander(t, s.events)
+	s.c = c
 	for i, who := range []uuid.UUID{s.profitable, s.loss, s.noCost, s.twoCurrencies, s.forgotten, s.duplicate, s.late} {
 		c.Run(at(0), customer.Register{CustomerID: who, Kind: customer.Person, Name: fmt.Sprintf("Customer %d", i),
 			SourceSystem: "shop", SourceID: fmt.Sprintf("S%d", i)})
@@ -155,6 +157,38 @@ func TestEvaluateRevenueFigures(t *testing.T) {
 	require.Len(t, res.Models, 2)
 	assert.Equal(t, "EUR", res.Models[0].Currency)
 	assert.Equal(t, 4, res.Models[1].Customers)
+
+	last, ok, err := value.LastPurchase(t.Context(), models)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, at(101), last, "the late purchase, after the as-of")
+}
+
+func TestLastPurchaseOfNoPurchases(t *testing.T) {
+	models := valuetest.SQLite(t)
+	valuetest.Project(t, memory.New(nil), models, value.New())
+	_, ok, err := value.LastPurchase(t.Context(), models)
+	require.NoError(t, err)
+	assert.False(t, ok)
+}
+
+func TestMaterializePurgesForgotten(t *testing.T) {
+	s := openShop(t)
+	models := valuetest.SQLite(t)
+	s.project(t, models)
+	_, err := value.Materialize(t.Context(), models, at(50), value.Options{})
+	require.NoError(t, err)
+	count := func() int {
+		return len(dump(t, models, `SELECT as_of FROM customer_value WHERE customer_id = $1`, 1, s.loss.String()))
+	}
+	require.Equal(t, 1, count())
+	s.c.Run(at(130), customer.Forget{CustomerID: s.loss, Reason: "GDPR request"})
+	s.project(t, models)
+	res, err := value.Materialize(t.Context(), models, s.asOf, value.Options{})
+	require.NoError(t, err)
+	assert.Zero(t, count(), "the earlier as_of lost the forgotten customer's row too")
+	_, ok := rowsByKey(res)[key(s.loss, "USD")]
+	assert.False(t, ok)
 }
 
 func TestEvaluateAsOfEarlier(t *testing.T) {

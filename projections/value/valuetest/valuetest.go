@@ -60,8 +60,8 @@ func SQLite(t testing.TB) readmodel.Store {
 	return models
 }
 
-// Project runs projectors over events into models until they have
-// applied the whole log, then stops them.
+// Project creates the projectors' tables and runs them over events into
+// models until they have applied the whole log, then stops them.
 func Project(t testing.TB, events eventstore.Store, models readmodel.Store, ps ...projections.Projector) {
 	t.Helper()
 	head, err := eventstore.Head(context.Background(), events)
@@ -71,6 +71,10 @@ func Project(t testing.TB, events eventstore.Store, models readmodel.Store, ps .
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	require.NoError(t, rt.Migrate(ctx))
+	if head == 0 {
+		return
+	}
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(ctx) }()
 	require.NoError(t, rt.WaitFor(ctx, head), "projecting into %s", models.Dialect())
