@@ -5,10 +5,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerline/ledgerline/commands/cdnow"
@@ -16,6 +18,8 @@ import (
 	"github.com/ledgerline/ledgerline/eventstore"
 	"github.com/ledgerline/ledgerline/eventstore/embedded"
 	"github.com/ledgerline/ledgerline/eventstore/memory"
+	pgstore "github.com/ledgerline/ledgerline/eventstore/postgres"
+	"github.com/ledgerline/ledgerline/eventstore/postgres/pgtest"
 	"github.com/ledgerline/ledgerline/projections"
 	rmsqlite "github.com/ledgerline/ledgerline/projections/readmodel/sqlite"
 	"github.com/ledgerline/ledgerline/projections/timeline"
@@ -57,7 +61,7 @@ func openEmbedded(b *testing.B) (*embedded.Store, *rmsqlite.Store, *projections.
 	models, err := rmsqlite.Shared(context.Background(), w, r)
 	require.NoError(b, err)
 	rt, err := projections.New(projections.Config{Events: store, ReadModels: models, Catalogue: catalogue.New(),
-		Projectors: []projections.Projector{timeline.New()}})
+		Projectors: []projections.Projector{timeline.New()}, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(b, err)
 	require.NoError(b, rt.Migrate(context.Background()))
 	return store, models, rt
@@ -120,4 +124,64 @@ func insertBaseline(b *testing.B, db *sql.DB, recs []eventstore.Record) {
 		require.NoError(b, err, fmt.Sprint(r.Position))
 	}
 	require.NoError(b, tx.Commit())
+}
+
+// BenchmarkImportCDNOWMasterPostgres imports the CDNOW master file into a
+// fresh PostgreSQL event store (events only). Compare with
+// BenchmarkImportBaselinePostgresCopy.
+func BenchmarkImportCDNOWMasterPostgres(b *testing.B) {
+	data, err := os.ReadFile(masterFile)
+	require.NoError(b, err)
+	b.StopTimer()
+	events := 0
+	for range b.N {
+		store, err := pgstore.Open(context.Background(), pgtest.Database(b), pgstore.Config{})
+		require.NoError(b, err)
+		b.StartTimer()
+		sum, err := cdnow.Import(context.Background(), store, catalogue.New(), bytes.NewReader(data), "master", cdnow.Options{})
+		b.StopTimer()
+		require.NoError(b, err)
+		require.NoError(b, store.Close())
+		events += sum.Events
+	}
+	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkImportBaselinePostgresCopy is the baseline: a plain COPY of the
+// same event rows into an equivalent table (same columns, same unique
+// indexes), 5,000 rows per transaction.
+func BenchmarkImportBaselinePostgresCopy(b *testing.B) {
+	recs := cdnowRecords(b)
+	b.StopTimer()
+	for range b.N {
+		conn, err := pgx.Connect(context.Background(), pgtest.Database(b))
+		require.NoError(b, err)
+		_, err = conn.Exec(context.Background(), `CREATE TABLE events (position bigint PRIMARY KEY, stream text NOT NULL,
+			version bigint NOT NULL, id uuid NOT NULL UNIQUE, type text NOT NULL, schema_version int NOT NULL, data bytea NOT NULL,
+			occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL, actor text NOT NULL, command_id uuid NOT NULL,
+			correlation_id uuid NOT NULL, causation_id uuid NOT NULL, hash bytea NOT NULL, UNIQUE (stream, version))`)
+		require.NoError(b, err)
+		b.StartTimer()
+		for i := 0; i < len(recs); i += cdnow.DefaultBatchLines {
+			copyBaseline(b, conn, recs[i:min(i+cdnow.DefaultBatchLines, len(recs))])
+		}
+		b.StopTimer()
+		require.NoError(b, conn.Close(context.Background()))
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func copyBaseline(b *testing.B, conn *pgx.Conn, recs []eventstore.Record) {
+	rows := make([][]any, len(recs))
+	for i, r := range recs {
+		rows[i] = []any{int64(r.Position), r.Stream, int64(r.Version), r.ID, r.Type, r.SchemaVersion, r.Data, r.OccurredAt,
+			r.RecordedAt, r.Metadata.Actor, r.Metadata.CommandID, r.Metadata.CorrelationID, r.Metadata.CausationID, r.Hash}
+	}
+	err := pgx.BeginFunc(context.Background(), conn, func(tx pgx.Tx) error {
+		_, err := tx.CopyFrom(context.Background(), pgx.Identifier{"events"}, []string{"position", "stream", "version", "id",
+			"type", "schema_version", "data", "occurred_at", "recorded_at", "actor", "command_id", "correlation_id",
+			"causation_id", "hash"}, pgx.CopyFromRows(rows))
+		return err
+	})
+	require.NoError(b, err)
 }

@@ -41,7 +41,7 @@ type Config struct {
 
 // Defaults of [Config].
 const (
-	DefaultMaxBatch        = 1024
+	DefaultMaxBatch        = 4096
 	DefaultRedeliveryDelay = 200 * time.Millisecond
 	// MaxRedeliveryDelay caps the pause that doubles while the store
 	// keeps failing.
