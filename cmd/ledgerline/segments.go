@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -98,7 +97,8 @@ func newCurrencySegments(currency string) currencySegments {
 func printSegments(w io.Writer, v valuation, rep segmentReport) error {
 	fmt.Fprintf(w, "RFM segments %s\n", v.note())
 	if len(rep.Currencies) == 0 {
-		return errors.New("no customer has purchased by then")
+		_, err := fmt.Fprintln(w, "\nNo customer had purchased by then.")
+		return err
 	}
 	for _, c := range rep.Currencies {
 		fmt.Fprintf(w, "\n%s: %d customers, net revenue %s\n", c.Currency, c.Customers, amountOf(c.NetMinor, c.Currency))

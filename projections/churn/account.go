@@ -27,25 +27,10 @@ type invoiceKey struct {
 // overdueInvoices fires for invoices whose due date is before the as-of
 // date and that were not fully paid by the as-of.
 func overdueInvoices(e env, s *subject) *Reason {
-	invoices, order := map[invoiceKey]*invoice{}, []invoiceKey{}
-	for _, ev := range s.evidence {
-		k := invoiceKey{ev.Customer, ev.InvoiceID}
-		switch ev.Type {
-		case "customer.invoice_issued":
-			invoices[k] = &invoice{issued: ev}
-			order = append(order, k)
-		case "customer.payment_received":
-			if inv := invoices[k]; inv != nil {
-				inv.paid += ev.Amount
-				inv.payments = append(inv.payments, ev)
-			}
-		}
-	}
 	today := dayNumber(e.asOf)
 	var ids []uuid.UUID
 	var details []string
-	for _, k := range order {
-		inv := invoices[k]
+	for _, inv := range invoicesOf(s.evidence) {
 		due := dayNumber(inv.issued.Due.Time)
 		if due >= today || inv.paid >= inv.issued.Amount {
 			continue
@@ -58,6 +43,27 @@ func overdueInvoices(e env, s *subject) *Reason {
 	}
 	return &Reason{Code: OverdueInvoices, Weight: round(1 - math.Pow(1-overdueWeight, float64(len(details)))),
 		EventIDs: ids, Detail: strings.Join(details, "; ")}
+}
+
+// invoicesOf returns the invoices issued in evs with the payments on
+// them, in the order they were issued.
+func invoicesOf(evs []evidence) []*invoice {
+	byKey := map[invoiceKey]*invoice{}
+	var out []*invoice
+	for _, ev := range evs {
+		k := invoiceKey{ev.Customer, ev.InvoiceID}
+		switch ev.Type {
+		case "customer.invoice_issued":
+			byKey[k] = &invoice{issued: ev}
+			out = append(out, byKey[k])
+		case "customer.payment_received":
+			if inv := byKey[k]; inv != nil {
+				inv.paid += ev.Amount
+				inv.payments = append(inv.payments, ev)
+			}
+		}
+	}
+	return out
 }
 
 func (inv *invoice) describe(daysOverdue int64) string {

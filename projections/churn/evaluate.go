@@ -141,35 +141,49 @@ type subject struct {
 // subjects groups facts, value rows and evidence by the customer they
 // count for, sorted by customer id.
 func subjects(facts value.Facts, worth value.Result, ev []evidence) []*subject {
-	by := map[uuid.UUID]*subject{}
-	get := func(c value.Customer) *subject {
-		s := by[c.ID]
-		if s == nil {
-			s = &subject{customer: c}
-			by[c.ID] = s
-		}
-		return s
-	}
+	g := grouping{dir: facts.Directory, by: map[uuid.UUID]*subject{}}
 	for id, c := range facts.Directory {
-		if r, ok := facts.Directory.Resolve(id); ok && !c.RegisteredAt.After(facts.AsOf) {
-			get(r)
+		if r, ok := g.dir.Resolve(id); ok && !c.RegisteredAt.After(facts.AsOf) {
+			g.get(r)
 		}
 	}
 	for _, h := range facts.Histories {
-		s := get(h.Customer)
+		s := g.get(h.Customer)
 		s.histories = append(s.histories, h)
 		s.purchases = append(s.purchases, h.Purchases...)
 	}
 	for _, r := range worth.Rows {
-		by[r.CustomerID].rows = append(by[r.CustomerID].rows, r)
+		g.by[r.CustomerID].rows = append(g.by[r.CustomerID].rows, r)
 	}
 	for _, e := range ev {
-		if r, ok := facts.Directory.Resolve(e.Customer); ok {
-			get(r).evidence = append(get(r).evidence, e)
+		if r, ok := g.dir.Resolve(e.Customer); ok {
+			s := g.get(r)
+			s.evidence = append(s.evidence, e)
 		}
 	}
-	out := make([]*subject, 0, len(by))
-	for _, s := range by {
+	return g.sorted()
+}
+
+// grouping collects subjects by customer id.
+type grouping struct {
+	dir value.Directory
+	by  map[uuid.UUID]*subject
+}
+
+func (g grouping) get(c value.Customer) *subject {
+	s := g.by[c.ID]
+	if s == nil {
+		s = &subject{customer: c}
+		g.by[c.ID] = s
+	}
+	return s
+}
+
+// sorted returns the subjects by customer id, each one's purchases of
+// every currency in time order.
+func (g grouping) sorted() []*subject {
+	out := make([]*subject, 0, len(g.by))
+	for _, s := range g.by {
 		sortByTime(s.purchases, func(p value.Purchase) (time.Time, uuid.UUID) { return p.At, p.EventID })
 		out = append(out, s)
 	}

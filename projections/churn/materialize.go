@@ -2,8 +2,8 @@ package churn
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
@@ -35,14 +35,8 @@ func Materialize(ctx context.Context, store readmodel.Store, asOf time.Time, opt
 
 func writeResult(ctx context.Context, tx readmodel.Tx, res Result) error {
 	asOf := readmodel.Timestamp(res.AsOf)
-	for _, table := range []string{"churn_signals", "churn_reasons"} {
-		if err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE as_of = $1`, asOf); err != nil {
-			return err
-		}
-		if err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE customer_id IN
-			(SELECT customer_id FROM value_customers WHERE forgotten_at IS NOT NULL)`); err != nil {
-			return err
-		}
+	if err := clearAsOf(ctx, tx, asOf); err != nil {
+		return err
 	}
 	signals := batch.NewInsert("churn_signals", []string{"as_of", "customer_id", "source", "source_id", "score",
 		"top_reason", "reasons"}, "")
@@ -53,11 +47,7 @@ func writeResult(ctx context.Context, tx readmodel.Tx, res Result) error {
 			return err
 		}
 		for _, r := range s.Reasons {
-			ids, err := json.Marshal(r.EventIDs)
-			if err != nil {
-				return fmt.Errorf("encode event ids: %w", err)
-			}
-			if err := reasons.Add(ctx, tx, asOf, s.CustomerID.String(), string(r.Code), r.Weight, r.Detail, string(ids)); err != nil {
+			if err := reasons.Add(ctx, tx, asOf, s.CustomerID.String(), string(r.Code), r.Weight, r.Detail, eventIDs(r)); err != nil {
 				return err
 			}
 		}
@@ -66,6 +56,30 @@ func writeResult(ctx context.Context, tx readmodel.Tx, res Result) error {
 		return err
 	}
 	return reasons.Flush(ctx, tx)
+}
+
+// clearAsOf deletes the rows of asOf, and of forgotten customers at any
+// as_of.
+func clearAsOf(ctx context.Context, tx readmodel.Tx, asOf any) error {
+	for _, table := range []string{"churn_signals", "churn_reasons"} {
+		if err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE as_of = $1`, asOf); err != nil {
+			return err
+		}
+		if err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE customer_id IN
+			(SELECT customer_id FROM value_customers WHERE forgotten_at IS NOT NULL)`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eventIDs returns r's event ids as a JSON array.
+func eventIDs(r Reason) string {
+	ids := make([]string, len(r.EventIDs))
+	for i, id := range r.EventIDs {
+		ids[i] = `"` + id.String() + `"`
+	}
+	return "[" + strings.Join(ids, ",") + "]"
 }
 
 func nullCode(c Code) any {

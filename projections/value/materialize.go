@@ -48,16 +48,7 @@ var (
 
 func writeResult(ctx context.Context, tx readmodel.Tx, res Result, position uint64) error {
 	asOf := readmodel.Timestamp(res.AsOf)
-	for _, st := range []string{
-		`DELETE FROM customer_value WHERE as_of = $1`,
-		`DELETE FROM value_models WHERE as_of = $1`,
-	} {
-		if err := tx.Exec(ctx, st, asOf); err != nil {
-			return err
-		}
-	}
-	if err := tx.Exec(ctx, `DELETE FROM customer_value WHERE customer_id IN
-		(SELECT customer_id FROM value_customers WHERE forgotten_at IS NOT NULL)`); err != nil {
+	if err := clearAsOf(ctx, tx, asOf); err != nil {
 		return err
 	}
 	rows := batch.NewInsert("customer_value", valueColumns, "")
@@ -76,6 +67,21 @@ func writeResult(ctx context.Context, tx readmodel.Tx, res Result, position uint
 		return err
 	}
 	return models.Flush(ctx, tx)
+}
+
+// clearAsOf deletes the rows of asOf, and the rows of forgotten customers
+// at any as_of.
+func clearAsOf(ctx context.Context, tx readmodel.Tx, asOf any) error {
+	for _, st := range []string{
+		`DELETE FROM customer_value WHERE as_of = $1`,
+		`DELETE FROM value_models WHERE as_of = $1`,
+	} {
+		if err := tx.Exec(ctx, st, asOf); err != nil {
+			return err
+		}
+	}
+	return tx.Exec(ctx, `DELETE FROM customer_value WHERE customer_id IN
+		(SELECT customer_id FROM value_customers WHERE forgotten_at IS NOT NULL)`)
 }
 
 // values returns r's columns in valueColumns' order.
