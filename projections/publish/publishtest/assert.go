@@ -33,7 +33,7 @@ func assertDelivered(t *testing.T, r *rig, log []eventstore.Record, got []receiv
 			continue
 		}
 		first[id] = g.msg.Payload
-		assert.Equal(t, lastVersion[rec.Stream]+1, rec.Version, "stream %s in order", rec.Stream)
+		assert.Equal(t, lastVersion[rec.Stream]+1, rec.Version, "stream %s in order (event %d)", rec.Stream, rec.Position)
 		lastVersion[rec.Stream] = rec.Version
 	}
 	assert.Len(t, first, len(log), "every event arrived")
