@@ -37,8 +37,8 @@ func newProjectionsStatus(opts *options) *cobra.Command {
 		Long: `Show for each projection its checkpoint (the position of the last event applied), its
 lag behind the log's head in events and in seconds (between the recorded_at of the head and
 of the checkpoint's event), the batches it skipped as poisoned with the last reason, and a
-rebuild in progress. On PostgreSQL a lag above 10,000 positions is a difference of positions,
-marked "~": positions there have gaps.`,
+rebuild in progress. A lag above 10,000 events is extrapolated from the first 10,000 and
+marked "~": exact on the embedded store, an estimate on PostgreSQL, whose positions have gaps.`,
 		Args: args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b, o, err := opts.operator(cmd, 0, nil)
@@ -59,45 +59,65 @@ marked "~": positions there have gaps.`,
 }
 
 func newProjectionsRebuild(opts *options, batch *int) *cobra.Command {
-	return &cobra.Command{
-		Use:   "rebuild NAME",
-		Short: "Rebuild a projection from the whole log, swapping it in atomically",
-		Long: `Recompute projection NAME from the first event of the log into shadow tables, with
-progress, throughput and ETA, then swap them in atomically with the projection's checkpoint:
-readers see the old model until the swap and the new one after it, never a half-built one.
-Events appended during the rebuild are applied before the swap or, if they arrive after
-it, by the running projections from the swapped-in checkpoint: none is lost.`,
-		Example: "  ledgerline projections rebuild timeline",
-		Args:    args(cobra.ExactArgs(1)),
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "rebuild NAME... | --all",
+		Short: "Rebuild projections from the whole log, swapping each in atomically",
+		Long: `Recompute the named projections (or every one, with --all) from the first event of the
+log into shadow tables, with progress, throughput and ETA, then swap each in atomically with
+its checkpoint: readers see the old model until the swap and the new one after it, never a
+half-built one. The log is read once for all the projections named. Events appended during
+the rebuild are applied before the swap or, if they arrive after it, by the running
+projections from the swapped-in checkpoint: none is lost.`,
+		Example: "  ledgerline projections rebuild timeline\n  ledgerline projections rebuild --all --json",
+		Args: func(cmd *cobra.Command, a []string) error {
+			if all == (len(a) > 0) {
+				return usageError(fmt.Errorf("name the projections to rebuild, or give --all"))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, a []string) error {
-			return runRebuild(cmd, opts, a[0], *batch)
+			return runRebuild(cmd, opts, a, all, *batch)
 		},
 	}
+	cmd.Flags().BoolVar(&all, "all", false, "rebuild every projection")
+	return cmd
 }
 
-func runRebuild(cmd *cobra.Command, opts *options, name string, batch int) error {
-	bar := &lazyBar{w: cmd.ErrOrStderr(), quiet: opts.json, what: "rebuilding " + name}
+func runRebuild(cmd *cobra.Command, opts *options, named []string, all bool, batch int) error {
+	bar := &lazyBar{w: cmd.ErrOrStderr(), quiet: opts.json, what: "rebuilding"}
 	b, o, err := opts.operator(cmd, batch, bar.progress)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	p, err := projector(b, name)
-	if err != nil {
-		return err
+	ps := b.projectors()
+	if !all {
+		if ps, err = pick(b, named); err != nil {
+			return err
+		}
 	}
-	rep, err := o.Rebuild(cmd.Context(), p)
+	reps, err := o.Rebuild(cmd.Context(), ps...)
 	bar.finish()
 	if err != nil {
 		return err
 	}
 	if opts.json {
-		return printJSON(cmd.OutOrStdout(), rep)
+		return printJSON(cmd.OutOrStdout(), reps)
 	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "Rebuilt %s: %d events in %s (%.0f events/s), swapped in %s\n  tables      %s\n  checkpoint  %d\n  skipped     %d events (see projection_poison)\n",
-		rep.Projection, rep.Events, rep.Build.Round(time.Millisecond), rep.EventsPerSecond, rep.Swap.Round(time.Millisecond),
-		strings.Join(rep.Tables, ", "), rep.Position, rep.Skipped)
-	return err
+	return printRebuilds(cmd.OutOrStdout(), reps)
+}
+
+func printRebuilds(w io.Writer, reps []ops.Report) error {
+	for _, rep := range reps {
+		_, err := fmt.Fprintf(w, "Rebuilt %s: %d events in %s (%.0f events/s), swapped in %s\n  tables      %s\n  checkpoint  %d\n  skipped     %d events (see projection_poison)\n",
+			rep.Projection, rep.Events, rep.Build.Round(time.Millisecond), rep.EventsPerSecond, rep.Swap.Round(time.Millisecond),
+			strings.Join(rep.Tables, ", "), rep.Position, rep.Skipped)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newProjectionsVerify(opts *options, batch *int) *cobra.Command {
@@ -160,11 +180,25 @@ func (o *options) operator(cmd *cobra.Command, batch int, progress func(ops.Prog
 
 // projector returns the backend's projector called name.
 func projector(b *backend, name string) (projections.Projector, error) {
-	all := b.projectors()
-	if i := slices.IndexFunc(all, func(p projections.Projector) bool { return p.Name() == name }); i >= 0 {
-		return all[i], nil
+	ps, err := pick(b, []string{name})
+	if err != nil {
+		return nil, err
 	}
-	return nil, usageError(fmt.Errorf("no projection %q (known: %s)", name, strings.Join(names(all), ", ")))
+	return ps[0], nil
+}
+
+// pick returns the backend's projectors called names.
+func pick(b *backend, wanted []string) ([]projections.Projector, error) {
+	all := b.projectors()
+	out := make([]projections.Projector, len(wanted))
+	for i, name := range wanted {
+		j := slices.IndexFunc(all, func(p projections.Projector) bool { return p.Name() == name })
+		if j < 0 {
+			return nil, usageError(fmt.Errorf("no projection %q (known: %s)", name, strings.Join(names(all), ", ")))
+		}
+		out[i] = all[j]
+	}
+	return out, nil
 }
 
 func names(ps []projections.Projector) []string {
@@ -176,19 +210,29 @@ func names(ps []projections.Projector) []string {
 }
 
 // lazyBar is a progress bar made at the first progress report, when the
-// build knows how far it goes.
+// build knows how far it goes; with several builds it follows the
+// slowest.
 type lazyBar struct {
 	w     io.Writer
 	quiet bool
 	what  string
 	bar   *bar
+	total uint64
+	done  map[string]uint64
 }
 
 func (l *lazyBar) progress(p ops.Progress) {
 	if l.bar == nil {
-		l.bar = newBar(l.w, l.quiet, int(p.Target), l.what)
+		l.total = p.Total()
+		l.bar = newBar(l.w, l.quiet, int(l.total), l.what)
+		l.done = map[string]uint64{}
 	}
-	l.bar.set(int(p.Position))
+	l.done[p.Projection] = p.Events
+	slowest := p.Events
+	for _, n := range l.done {
+		slowest = min(slowest, n)
+	}
+	l.bar.set(int(min(slowest, l.total)))
 }
 
 func (l *lazyBar) finish() {

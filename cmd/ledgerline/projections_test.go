@@ -61,10 +61,16 @@ func TestProjectionsAfterImport(t *testing.T) {
 
 	out, code := cli(t, "--db", db, "projections", "rebuild", "timeline", "--json", "--batch", "1000")
 	require.Equal(t, exitOK, code, out)
-	var rep ops.Report
-	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	var reps []ops.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &reps))
+	require.Len(t, reps, 1)
 	assert.Equal(t, ops.Report{Projection: "timeline", Events: head, Position: head, Tables: []string{"customers", "timeline"}},
-		ops.Report{Projection: rep.Projection, Events: rep.Events, Position: rep.Position, Tables: rep.Tables})
+		ops.Report{Projection: reps[0].Projection, Events: reps[0].Events, Position: reps[0].Position, Tables: reps[0].Tables})
+	out, code = cli(t, "--db", db, "projections", "rebuild", "--all")
+	require.Equal(t, exitOK, code, out)
+	for _, name := range names(b.projectors()) {
+		assert.Contains(t, out, "Rebuilt "+name+": ")
+	}
 	out, code = cli(t, "--db", db, "projections", "verify", "timeline")
 	require.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "equals its rebuild")
@@ -110,6 +116,8 @@ func TestProjectionsUsage(t *testing.T) {
 	}{
 		{"unknown projection", []string{"projections", "rebuild", "nosuch"}, `no projection "nosuch" (known: timeline`},
 		{"no name", []string{"projections", "verify"}, "accepts 1 arg"},
+		{"names and --all", []string{"projections", "rebuild", "timeline", "--all"}, "or give --all"},
+		{"neither names nor --all", []string{"projections", "rebuild"}, "or give --all"},
 		{"negative batch", []string{"projections", "rebuild", "timeline", "--batch", "-1"}, "--batch -1"},
 	}
 	for _, tt := range tests {

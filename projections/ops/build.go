@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ledgerline/ledgerline/eventstore"
@@ -42,56 +43,58 @@ func (o *Operator) startBuild(ctx context.Context, p projections.Projector, shad
 	return &build{cfg: o.cfg, p: p, shadow: shadow, target: target}, nil
 }
 
-// page is a batch of the log read ahead of the projector.
-type page struct {
-	recs []eventstore.Record
-	err  error
+// runAll applies the log after position after, up to until (0: to the
+// end of the log as it is when the reads reach it), to every build in bs,
+// which must all be at after. One goroutine reads the log; each build
+// applies every batch in a goroutine of its own, so that reading and the
+// projectors overlap and the log is read once for them all.
+func runAll(ctx context.Context, cfg Config, bs []*build, after, until uint64) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	feeds := make([]chan []eventstore.Record, len(bs))
+	var wg sync.WaitGroup
+	for i, b := range bs {
+		feeds[i] = make(chan []eventstore.Record, 2)
+		wg.Go(func() {
+			for recs := range feeds[i] {
+				if err := b.apply(ctx, recs); err != nil {
+					cancel(err)
+					return
+				}
+				b.progress()
+			}
+		})
+	}
+	err := read(ctx, cfg, after, until, feeds)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return cause
+	}
+	return err
 }
 
-// run applies the log after the shadow's checkpoint up to until (0: to the
-// end of the log as it is when the reads reach it). A goroutine reads the
-// next batch while the projector applies the current one.
-func (b *build) run(ctx context.Context, until uint64) error {
-	ctx, cancel := context.WithCancel(ctx)
-	pages := make(chan page, 2)
-	go b.read(ctx, b.at.Position, until, pages)
+// read sends the log's batches after position after, up to until, to
+// every feed, and closes the feeds at the end.
+func read(ctx context.Context, cfg Config, after, until uint64, feeds []chan []eventstore.Record) error {
 	defer func() {
-		cancel()
-		for range pages { // until the reader has stopped
+		for _, f := range feeds {
+			close(f)
 		}
 	}()
-	for pg := range pages {
-		if pg.err != nil {
-			return pg.err
-		}
-		if err := b.apply(ctx, pg.recs); err != nil {
-			return err
-		}
-		b.progress()
-	}
-	return ctx.Err()
-}
-
-// read sends the log's batches after position, up to until, and closes
-// pages at the end or on an error, which it sends last.
-func (b *build) read(ctx context.Context, after, until uint64, pages chan<- page) {
-	defer close(pages)
 	for {
-		recs, err := b.cfg.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: b.cfg.Batch})
+		recs, err := cfg.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: after, Limit: cfg.Batch})
 		if err != nil {
-			err = fmt.Errorf("read the log after %d: %w", after, err)
+			return fmt.Errorf("read the log after %d: %w", after, err)
 		}
-		recs = below(recs, until)
-		if len(recs) == 0 && err == nil {
-			return
+		if recs = below(recs, until); len(recs) == 0 {
+			return nil
 		}
-		select {
-		case pages <- page{recs: recs, err: err}:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil {
-			return
+		for _, f := range feeds {
+			select {
+			case f <- recs:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
 		after = recs[len(recs)-1].Position
 	}

@@ -3,6 +3,7 @@ package ops
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/ledgerline/ledgerline/domain"
 	"github.com/ledgerline/ledgerline/eventstore"
@@ -18,7 +19,7 @@ var ErrNoShadows = errors.New("ops: the read-model store has no shadow tables")
 // DefaultBatch is the events per read and per shadow transaction of a
 // Config that sets none: big enough that per-transaction costs vanish,
 // small enough that a batch's rows stay in memory comfortably.
-const DefaultBatch = 8192
+const DefaultBatch = 32768
 
 // Config wires an [Operator]. Events, ReadModels and Catalogue are
 // required.
@@ -29,8 +30,8 @@ type Config struct {
 	// Batch is the events per read of the log and per transaction of a
 	// shadow build; 0 means DefaultBatch.
 	Batch int
-	// Progress, if set, is told after every batch a build applies. It
-	// runs on the building goroutine: keep it short.
+	// Progress, if set, is told after every batch a build applies. Calls
+	// come from the builds' goroutines one at a time: keep them short.
 	Progress func(Progress)
 }
 
@@ -46,6 +47,17 @@ type Progress struct {
 	// started (a rebuild then goes on to the new head), or the live
 	// checkpoint a verify compares with.
 	Target uint64
+}
+
+// Total estimates how many events the build applies by the time it
+// reaches Target: exact on a log with consecutive positions (the embedded
+// and in-memory stores), extrapolated from the positions seen so far on
+// one with gaps (PostgreSQL).
+func (p Progress) Total() uint64 {
+	if p.Position == 0 {
+		return p.Target
+	}
+	return max(p.Events, uint64(float64(p.Events)*float64(p.Target)/float64(p.Position)))
 }
 
 // Validate reports every missing part of c.
@@ -80,6 +92,14 @@ func New(cfg Config) (*Operator, error) {
 	}
 	if cfg.Batch == 0 {
 		cfg.Batch = DefaultBatch
+	}
+	if report := cfg.Progress; report != nil {
+		var mu sync.Mutex
+		cfg.Progress = func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			report(p)
+		}
 	}
 	return &Operator{cfg: cfg}, nil
 }

@@ -21,8 +21,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	forEachStore(t, func(t *testing.T, models readmodel.Store) {
 		e := newEnv(t, models, 600)
 		e.catchUp(t, timeline.New())
-		rep, err := e.operator(t, nil).Rebuild(t.Context(), timeline.New())
-		require.NoError(t, err)
+		rep := rebuild1(t, e.operator(t, nil), timeline.New())
 		assert.Equal(t, uint64(600), rep.Events)
 		assert.Equal(t, uint64(600), rep.Position)
 		assert.Equal(t, []string{"customers", "timeline"}, rep.Tables)
@@ -62,12 +61,13 @@ func TestRebuildShowsReadersACompleteModel(t *testing.T) {
 			}
 		})
 		var appended sync.Once
-		rep, err := e.operator(t, func(p ops.Progress) {
+		reps, err := e.operator(t, func(p ops.Progress) {
 			appended.Do(func() { e.add(t, 300) })
 		}).Rebuild(t.Context(), timeline.New())
 		stop.Store(true)
 		wg.Wait()
 		require.NoError(t, err)
+		rep := reps[0]
 		require.NoError(t, bad)
 		assert.Positive(t, samples.Load())
 		assert.Equal(t, uint64(1800), rep.Position, "the rebuild reads on to the events appended during it")
@@ -125,6 +125,14 @@ func TestVerifyFindsAlteredRows(t *testing.T) {
 	})
 }
 
+func rebuild1(t *testing.T, o *ops.Operator, p projections.Projector) ops.Report {
+	t.Helper()
+	reps, err := o.Rebuild(t.Context(), p)
+	require.NoError(t, err)
+	require.Len(t, reps, 1)
+	return reps[0]
+}
+
 func table(t *testing.T, v ops.Verification, name string) ops.TableCheck {
 	for _, c := range v.Tables {
 		if c.Table == name {
@@ -169,8 +177,7 @@ func TestRebuildSkipsRefusedEventsOnly(t *testing.T) {
 		require.NoError(t, err)
 		assert.Positive(t, before[0].Poisoned)
 
-		rep, err := o.Rebuild(t.Context(), picky{})
-		require.NoError(t, err)
+		rep := rebuild1(t, o, picky{})
 		assert.Equal(t, 8, rep.Skipped)
 		assert.Equal(t, uint64(400), rep.Position)
 		after, err := o.Status(t.Context(), []string{"picky"})
@@ -204,6 +211,7 @@ func TestStatus(t *testing.T) {
 		assert.Nil(t, got[0].Rebuild)
 		assert.Equal(t, uint64(0), got[1].Position)
 		assert.Equal(t, uint64(340), got[1].LagEvents)
+		assert.False(t, got[1].LagEstimated)
 		assert.Equal(t, 60.0, got[1].LagSeconds, "a projection that applied nothing lags from the first event")
 	})
 }
@@ -283,8 +291,84 @@ func TestHead(t *testing.T) {
 	}
 }
 
+// TestStatusEstimatesALongLag extrapolates a lag beyond ExactLag events
+// from the density of the positions it counted: exact on consecutive
+// positions, close on a log with gaps.
+func TestStatusEstimatesALongLag(t *testing.T) {
+	e := newEnv(t, stores[0].open(t), 3*ops.ExactLag)
+	for _, tt := range []struct {
+		name   string
+		events eventstore.Store
+	}{{"consecutive", e.events}, {"gaps", sparse{e.events}}} {
+		o, err := ops.New(ops.Config{Events: tt.events, ReadModels: e.models, Catalogue: e.cat})
+		require.NoError(t, err)
+		got, err := o.Status(t.Context(), []string{"timeline"})
+		require.NoError(t, err)
+		assert.True(t, got[0].LagEstimated, tt.name)
+		assert.InDelta(t, 3*ops.ExactLag, float64(got[0].LagEvents), 1, tt.name)
+	}
+}
+
 func requireNoShadows(t *testing.T, models readmodel.Store) {
 	infos, err := models.(readmodel.Shadower).Shadows(t.Context())
 	require.NoError(t, err)
 	assert.Empty(t, infos)
+}
+
+// counting counts the events its store's pages of more than one event
+// return.
+type counting struct {
+	eventstore.Store
+	events atomic.Int64
+}
+
+func (c *counting) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]eventstore.Record, error) {
+	recs, err := c.Store.ReadAll(ctx, opts)
+	if opts.Limit > 1 {
+		c.events.Add(int64(len(recs)))
+	}
+	return recs, err
+}
+
+// TestRebuildSeveralReadsTheLogOnce rebuilds two projections in one call:
+// both end at the head, and the log was read once.
+func TestRebuildSeveralReadsTheLogOnce(t *testing.T) {
+	e := newEnv(t, stores[0].open(t), 600)
+	events := &counting{Store: e.events}
+	o, err := ops.New(ops.Config{Events: events, ReadModels: e.models, Catalogue: e.cat, Batch: 64})
+	require.NoError(t, err)
+	reps, err := o.Rebuild(t.Context(), timeline.New(), picky{})
+	require.NoError(t, err)
+	require.Len(t, reps, 2)
+	for _, rep := range reps {
+		assert.Equal(t, uint64(600), rep.Position, rep.Projection)
+	}
+	assert.Equal(t, int64(600), events.events.Load())
+	_, err = o.Rebuild(t.Context(), picky{}, picky{})
+	require.ErrorContains(t, err, "named twice")
+}
+
+// broken fails every batch with an error retrying does not cure.
+type broken struct{}
+
+func (broken) Name() string                      { return "broken" }
+func (broken) Schema(readmodel.Dialect) []string { return nil }
+func (broken) Project(context.Context, readmodel.Tx, []projections.Event) error {
+	return fmt.Errorf("broken projector")
+}
+
+// TestFailedRebuildChangesNothing fails one of two builds: the rebuild
+// stops, the live model and its checkpoint stay, and no shadow remains.
+func TestFailedRebuildChangesNothing(t *testing.T) {
+	forEachStore(t, func(t *testing.T, models readmodel.Store) {
+		e := newEnv(t, models, 200)
+		e.catchUp(t, timeline.New())
+		e.add(t, 50)
+		_, err := e.operator(t, nil).Rebuild(t.Context(), timeline.New(), broken{})
+		require.ErrorContains(t, err, "broken projector")
+		rows, checkpoint, err := counts(t.Context(), models)
+		require.NoError(t, err)
+		assert.Equal(t, [2]int64{200, 200}, [2]int64{rows, checkpoint})
+		requireNoShadows(t, models)
+	})
 }

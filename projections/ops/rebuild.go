@@ -2,13 +2,16 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
-// Report is what a rebuild did.
+// Report is what a rebuild did to one projection.
 type Report struct {
 	Projection string `json:"projection"`
 	// Events is how many events the rebuild applied.
@@ -20,77 +23,137 @@ type Report struct {
 	// Skipped counts events the projector refused permanently; each is a
 	// projection_poison row of the rebuilt model.
 	Skipped int `json:"skipped_events"`
-	// Build is the time spent applying the log to the shadow, Swap the
-	// time to swap it in.
+	// Build is the time from the start of the rebuild until the shadow
+	// was complete; Swap the time to swap it in.
 	Build time.Duration `json:"build_ns"`
 	Swap  time.Duration `json:"swap_ns"`
 	// EventsPerSecond is Events over Build and Swap together.
 	EventsPerSecond float64 `json:"events_per_second"`
 }
 
-// Rebuild rebuilds p's read model from the whole log without showing
-// readers a half-built model: it builds the model in a shadow (see
-// [readmodel.Shadower]) from position 0, in large batches through p's own
-// Project, reads on to the log's head as it is once the bulk pass ends,
-// and swaps the shadow in under the checkpoint guard: the live tables,
-// the live checkpoint (the rebuild's own, so an event appended after the
-// last read is applied by the live runtime afterwards, not lost) and the
-// projection's poison rows change in one transaction. A live runtime
-// applying p meanwhile finds its checkpoint moved and resumes from the
-// rebuild's.
-func (o *Operator) Rebuild(ctx context.Context, p projections.Projector) (Report, error) {
-	shadower, name, err := o.shadower(p, rebuildPrefix)
-	if err != nil {
-		return Report{}, err
+// Rebuild rebuilds the read models of ps from the whole log without
+// showing readers a half-built model. Each projection is built in a
+// shadow of its own (see [readmodel.Shadower]) from position 0 through its
+// own Project, in large batches; the log is read once for them all, by a
+// goroutine that feeds every build, each applying in a goroutine of its
+// own. The reads go on to the log's head as it is once the bulk pass ends.
+// Then each shadow is swapped in under the checkpoint guard: the
+// projection's live tables, its live checkpoint (the rebuild's own, so an
+// event appended after the last read is applied by the live runtime
+// afterwards, not lost) and its poison rows change in one transaction. A
+// live runtime applying a projection meanwhile finds its checkpoint moved
+// and resumes from the rebuild's. If a swap fails, the projections
+// swapped before it stay rebuilt: their reports come back with the error.
+func (o *Operator) Rebuild(ctx context.Context, ps ...projections.Projector) ([]Report, error) {
+	if err := distinct(ps); err != nil {
+		return nil, err
 	}
-	if err := o.migrateLive(ctx, p); err != nil {
-		return Report{}, err
+	shadows, err := o.openShadows(ctx, ps)
+	defer func() { closeAll(shadows) }()
+	if err != nil {
+		return nil, err
 	}
 	head, _, err := Head(ctx, o.cfg.Events)
 	if err != nil {
-		return Report{}, err
+		return nil, err
 	}
-	shadow, err := shadower.Shadow(ctx, name)
-	if err != nil {
-		return Report{}, fmt.Errorf("rebuild %s: %w", p.Name(), err)
-	}
-	defer shadow.Close()
 	started := time.Now()
-	b, err := o.startBuild(ctx, p, shadow, head.Position)
-	if err == nil {
-		err = b.run(ctx, 0)
+	bs := make([]*build, len(ps))
+	for i, p := range ps {
+		if bs[i], err = o.startBuild(ctx, p, shadows[i], head.Position); err != nil {
+			return nil, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		}
 	}
-	if err != nil {
-		return Report{}, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	if err := runAll(ctx, o.cfg, bs, 0, 0); err != nil {
+		return nil, fmt.Errorf("rebuild %s: %w", names(ps), err)
 	}
-	return b.swap(ctx, started)
+	built := time.Now()
+	var reps []Report
+	for _, b := range bs {
+		rep, err := b.swap(ctx, started, built)
+		if err != nil {
+			return reps, err
+		}
+		reps = append(reps, rep)
+	}
+	return reps, nil
 }
 
-// migrateLive creates the runtime's tables and p's in the live store if
-// they are missing, so that the swap finds the poison table.
-func (o *Operator) migrateLive(ctx context.Context, p projections.Projector) error {
-	rt, err := projections.New(projections.Config{Events: o.cfg.Events, ReadModels: o.cfg.ReadModels,
-		Catalogue: o.cfg.Catalogue, Projectors: []projections.Projector{p}})
-	if err == nil {
-		err = rt.Migrate(ctx)
+func distinct(ps []projections.Projector) error {
+	if len(ps) == 0 {
+		return errors.New("rebuild: no projection named")
 	}
-	if err != nil {
-		return fmt.Errorf("rebuild %s: %w", p.Name(), err)
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if seen[p.Name()] {
+			return fmt.Errorf("rebuild: projection %s named twice", p.Name())
+		}
+		seen[p.Name()] = true
 	}
 	return nil
 }
 
-func (b *build) swap(ctx context.Context, started time.Time) (Report, error) {
+func names(ps []projections.Projector) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name()
+	}
+	return strings.Join(out, ", ")
+}
+
+// openShadows migrates the live store and opens a rebuild shadow per
+// projection; on an error it returns the shadows opened so far.
+func (o *Operator) openShadows(ctx context.Context, ps []projections.Projector) ([]readmodel.Shadow, error) {
+	if err := o.migrateLive(ctx, ps); err != nil {
+		return nil, err
+	}
+	var shadows []readmodel.Shadow
+	for _, p := range ps {
+		shadower, name, err := o.shadower(p, rebuildPrefix)
+		if err != nil {
+			return shadows, err
+		}
+		sh, err := shadower.Shadow(ctx, name)
+		if err != nil {
+			return shadows, fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		}
+		shadows = append(shadows, sh)
+	}
+	return shadows, nil
+}
+
+func closeAll(shadows []readmodel.Shadow) {
+	for _, sh := range shadows {
+		sh.Close()
+	}
+}
+
+// migrateLive creates the runtime's tables and the projections' in the
+// live store if they are missing, so that the swap finds the poison
+// table.
+func (o *Operator) migrateLive(ctx context.Context, ps []projections.Projector) error {
+	rt, err := projections.New(projections.Config{Events: o.cfg.Events, ReadModels: o.cfg.ReadModels,
+		Catalogue: o.cfg.Catalogue, Projectors: ps})
+	if err == nil {
+		err = rt.Migrate(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("rebuild %s: %w", names(ps), err)
+	}
+	return nil
+}
+
+func (b *build) swap(ctx context.Context, started, built time.Time) (Report, error) {
 	tables, err := b.shadow.Tables(ctx)
 	if err != nil {
 		return Report{}, fmt.Errorf("rebuild %s: %w", b.p.Name(), err)
 	}
-	built := time.Now()
+	swapping := time.Now()
 	if err := b.shadow.Swap(ctx, b.p.Name(), b.at.Position, b.recordSkipped); err != nil {
 		return Report{}, fmt.Errorf("rebuild %s: swap: %w", b.p.Name(), err)
 	}
 	rep := Report{Projection: b.p.Name(), Events: b.events, Position: b.at.Position, Tables: tables,
-		Skipped: len(b.skipped), Build: built.Sub(started), Swap: time.Since(built)}
+		Skipped: len(b.skipped), Build: built.Sub(started), Swap: time.Since(swapping)}
 	if d := (rep.Build + rep.Swap).Seconds(); d > 0 {
 		rep.EventsPerSecond = float64(rep.Events) / d
 	}

@@ -11,11 +11,11 @@ import (
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
-// ExactLag is the largest lag Status counts event by event; beyond it the
-// lag in events is the difference of positions, exact on a log with
-// consecutive positions (the embedded and in-memory stores) and an upper
-// bound on PostgreSQL, whose positions have gaps where transactions
-// rolled back.
+// ExactLag is how many events Status reads to count a lag. A longer lag is
+// extrapolated from them: the positions still to go, times the share of
+// positions the counted events took up, which is exact on a log with
+// consecutive positions (the embedded and in-memory stores) and an
+// estimate on PostgreSQL, whose positions have gaps.
 const ExactLag = 10000
 
 // Status is a projection's state for operators.
@@ -28,7 +28,7 @@ type Status struct {
 	// Head is the position of the log's last event.
 	Head uint64 `json:"head"`
 	// LagEvents is how many events the projection has still to apply;
-	// LagEstimated says it is a difference of positions (see [ExactLag]).
+	// LagEstimated says it is extrapolated (see [ExactLag]).
 	LagEvents    uint64 `json:"lag_events"`
 	LagEstimated bool   `json:"lag_estimated,omitempty"`
 	// LagSeconds is how much older the checkpoint's event is than the
@@ -94,12 +94,9 @@ func (o *Operator) status(ctx context.Context, name string, head eventstore.Reco
 	return st, err
 }
 
-// lag counts the events after position up to head, reading them if there
-// are at most ExactLag positions between.
+// lag counts the events after position up to head, reading at most
+// ExactLag of them, and extrapolates beyond.
 func (o *Operator) lag(ctx context.Context, position, head uint64) (uint64, bool, error) {
-	if head-position > ExactLag {
-		return head - position, true, nil
-	}
 	page, err := o.cfg.Events.ReadAll(ctx, eventstore.ReadAllOptions{After: position, Limit: ExactLag})
 	if err != nil {
 		return 0, false, fmt.Errorf("count lag: %w", err)
@@ -110,7 +107,11 @@ func (o *Operator) lag(ctx context.Context, position, head uint64) (uint64, bool
 			n++
 		}
 	}
-	return n, false, nil
+	if len(page) < ExactLag || page[len(page)-1].Position >= head {
+		return n, false, nil
+	}
+	seen := page[len(page)-1].Position - position
+	return uint64(float64(n) * float64(head-position) / float64(seen)), true, nil
 }
 
 // lagSeconds compares recorded_at of the head with that of the

@@ -75,7 +75,7 @@ func (b *build) verifyAt(ctx context.Context, live readmodel.Store, position uin
 			b.p.Name(), position, b.at.Position)
 	}
 	b.target = position
-	if err := b.run(ctx, position); err != nil {
+	if err := runAll(ctx, b.cfg, []*build{b}, b.at.Position, position); err != nil {
 		return Verification{}, false, fmt.Errorf("verify %s: %w", b.p.Name(), err)
 	}
 	v, err := b.compare(ctx, live)

@@ -9,6 +9,11 @@
 // caller says it is. A crash at any point leaves both old or both new, so a
 // restart neither loses nor double-counts an event.
 //
+// Two optional capabilities serve rebuilds: a [Shadower] store builds a
+// projection's tables in a shadow that readers never see and swaps them
+// in atomically with the checkpoint; a [Copier] transaction bulk-loads
+// rows.
+//
 // Queries use PostgreSQL-style numbered placeholders ($1, $2, …), which
 // both SQLite (modernc) and PostgreSQL bind by number; DDL differs by
 // [Dialect].

@@ -76,8 +76,26 @@
 //
 // # Bulk loading
 //
-// A rebuild will write through COPY (pgx.Conn.CopyFrom) rather than
-// multi-row INSERTs. That path is not built yet; the Tx stays a small
-// wrapper of pgx.Tx so that a capability interface offering CopyFrom on
-// the same transaction can be added without changing the port.
+// The Tx is a [readmodel.Copier]: CopyFrom sends rows with COPY … FROM
+// STDIN in text format, on the transaction's connection, so every value
+// travels as the text the server parses for its column, as a string
+// parameter of Exec does (timestamps and UUIDs as text). pgx's binary
+// CopyFrom would need Go values of each column's own type. The timeline
+// projector writes its rows this way.
+//
+// # Shadows
+//
+// The store has shadows ([readmodel.Shadower]) for rebuilds: the schema
+// <schema>_shadow_<name> in the same database, reached through a pool of
+// its own whose search_path is that schema alone, so a projector's plain
+// table names resolve there. A session advisory lock held on a dedicated
+// connection makes the name exclusive across processes (and is how
+// Shadows tells a running rebuild from one that died). Swap moves tables
+// rather than copying rows: in one transaction, under the migration lock
+// and the projection's checkpoint row lock, it drops each live table,
+// ALTER TABLE … SET SCHEMA moves the shadow's in with its indexes,
+// constraints and owned sequences, and grants that others held on the old
+// table are given again (the live schema's default privileges apply only
+// to tables created there). A view or foreign key on a live table makes
+// the swap fail and change nothing.
 package postgres

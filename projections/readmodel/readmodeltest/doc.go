@@ -35,6 +35,17 @@
 //     [readmodel.Time]; a 64-row INSERT with 896 parameters (the timeline's
 //     batch statement); a transaction reads its own writes; Query outside a
 //     transaction sees committed rows only.
+//   - Shadow (stores with [readmodel.Shadower]): a shadow starts empty and
+//     apart from the live tables; Apply on it rolls back on an error or a
+//     panic; Swap installs its tables, indexes and checkpoint and runs fn
+//     in one transaction, creates a table the live store lacks, changes
+//     nothing at a wrong checkpoint or when fn fails; concurrent readers
+//     see the old rows or the new, never a mix; a held name is busy for
+//     others; Close drops the shadow.
+//   - Copier (stores whose Tx is a [readmodel.Copier]): rows of every
+//     value kind, text with tabs, newlines and backslashes included, read
+//     back as Exec would have stored them; a duplicate key fails the
+//     transaction.
 //   - Close: idempotent.
 //
 // Each case bounds its calls with a deadline, so a store that deadlocks

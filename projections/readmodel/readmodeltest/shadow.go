@@ -33,6 +33,7 @@ func shadowCases() []contractCase {
 		{"SwapCreatesAMissingTable", shadowCase(swapCreatesAMissingTable).onShadower},
 		{"SwapAtWrongCheckpointChangesNothing", shadowCase(swapAtWrongCheckpointChangesNothing).onShadower},
 		{"SwapFnErrorChangesNothing", shadowCase(swapFnErrorChangesNothing).onShadower},
+		{"ApplyRollsBack", shadowCase(shadowApplyRollsBack).onShadower},
 		{"ReadersSeeOldOrNew", shadowCase(readersSeeOldOrNew).onShadower},
 		{"NameIsExclusive", shadowCase(shadowNameIsExclusive).onShadower},
 		{"CloseDropsIt", shadowCase(shadowCloseDropsIt).onShadower},
@@ -132,6 +133,35 @@ func swapFnErrorChangesNothing(t *testing.T, s readmodel.Store, sh readmodel.Sha
 	requireCheckpoint(t, s, "p", readmodel.Checkpoint{Position: 3})
 	require.NoError(t, s.Apply(bounded(t), "p", 3, readmodel.Checkpoint{Position: 4}, insertValues(4, 4, "old")),
 		"the live store stays usable")
+}
+
+// shadowApplyRollsBack holds a shadow's Apply to the store contract: an
+// error or a panic in fn leaves neither rows nor checkpoint, and what
+// went before stays; the swap then installs exactly the committed rows.
+func shadowApplyRollsBack(t *testing.T, s readmodel.Store, sh readmodel.Shadower) {
+	shadow := openShadow(t, s, sh, "rmt_rollback")
+	require.NoError(t, shadow.Apply(bounded(t), "p", 0, readmodel.Checkpoint{Position: 2}, insertValues(1, 2, "kept")))
+	fail := func(ctx context.Context, tx readmodel.Tx) error {
+		if err := insertValues(3, 4, "lost")(ctx, tx); err != nil {
+			return err
+		}
+		return errFn
+	}
+	require.ErrorIs(t, shadow.Apply(bounded(t), "p", 2, readmodel.Checkpoint{Position: 4}, fail), errFn)
+	require.PanicsWithValue(t, "readmodeltest: boom", func() {
+		_ = shadow.Apply(bounded(t), "p", 2, readmodel.Checkpoint{Position: 4}, func(ctx context.Context, tx readmodel.Tx) error {
+			if err := insertValues(3, 3, "lost")(ctx, tx); err != nil {
+				return err
+			}
+			panic("readmodeltest: boom")
+		})
+	})
+	requireCheckpoint(t, shadow, "p", readmodel.Checkpoint{Position: 2})
+	assert.Equal(t, int64(2), count(t, shadow, "rmt_values"))
+	require.NoError(t, shadow.Apply(bounded(t), "p", 2, readmodel.Checkpoint{Position: 3}, insertValues(3, 3, "kept")))
+	require.NoError(t, shadow.Swap(bounded(t), "p", 3, nothing))
+	assert.Equal(t, []int64{1, 2, 3}, ids(t, s, `SELECT id FROM rmt_values WHERE label = $1 ORDER BY id`, "kept"))
+	assert.Equal(t, int64(3), count(t, s, "rmt_values"))
 }
 
 // readersSeeOldOrNew counts the live table while a swap replaces 50 rows

@@ -130,6 +130,10 @@ func checkpoint(ctx context.Context, q rowQuerier, projection string) (readmodel
 	return readmodel.Checkpoint{Position: uint64(pos), RecordedAt: fromMicro(at)}, nil
 }
 
+// upsertCheckpoint stores a projection's checkpoint.
+const upsertCheckpoint = `INSERT INTO projection_checkpoints (projection, position, recorded_at) VALUES ($1, $2, $3)
+	ON CONFLICT (projection) DO UPDATE SET position = excluded.position, recorded_at = excluded.recorded_at`
+
 // Apply implements [readmodel.Store].
 func (s *Store) Apply(ctx context.Context, projection string, from uint64, to readmodel.Checkpoint, fn func(context.Context, readmodel.Tx) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -145,9 +149,7 @@ func (s *Store) Apply(ctx context.Context, projection string, from uint64, to re
 		if err := fn(ctx, t); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO projection_checkpoints (projection, position, recorded_at) VALUES ($1, $2, $3)
-			ON CONFLICT (projection) DO UPDATE SET position = excluded.position, recorded_at = excluded.recorded_at`,
-			projection, int64(to.Position), to.RecordedAt.UnixMicro())
+		_, err = tx.ExecContext(ctx, upsertCheckpoint, projection, int64(to.Position), to.RecordedAt.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("store checkpoint of %s: %w", projection, err)
 		}

@@ -91,9 +91,7 @@ func install(ctx context.Context, conn *sql.Conn, projection string, cp readmode
 	if err := replaceTables(ctx, tx, objects); err != nil {
 		return fmt.Errorf("swap %s: %w", projection, err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO main.projection_checkpoints (projection, position, recorded_at) VALUES ($1, $2, $3)
-		ON CONFLICT (projection) DO UPDATE SET position = excluded.position, recorded_at = excluded.recorded_at`,
-		projection, int64(cp.Position), cp.RecordedAt.UnixMicro())
+	_, err = tx.ExecContext(ctx, upsertCheckpoint, projection, int64(cp.Position), cp.RecordedAt.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("swap %s: install checkpoint: %w", projection, err)
 	}

@@ -15,8 +15,14 @@ import (
 // transaction: projectors run the same few statements for thousands of
 // events.
 type txn struct {
-	tx    *sql.Tx
+	tx    preparer
 	stmts map[string]*sql.Stmt
+}
+
+// preparer is a *sql.Tx, or the *sql.Conn of a shadow whose transaction
+// spans many Apply calls.
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
