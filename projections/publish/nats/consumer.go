@@ -182,7 +182,7 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetst
 		return false, fmt.Errorf("ordered consumer on %s after %d: %w", stream, last, err)
 	}
 	progressed := false
-	for {
+	for ctx.Err() == nil {
 		next, err := c.fetch(ctx, cons, last)
 		if next > last {
 			if _, perr := kv.Put(ctx, key, []byte(strconv.FormatUint(next, 10))); perr != nil {
@@ -194,6 +194,7 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetst
 			return progressed, err
 		}
 	}
+	return progressed, ctx.Err()
 }
 
 func orderedFrom(last uint64) jetstream.OrderedConsumerConfig {
