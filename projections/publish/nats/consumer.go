@@ -170,7 +170,8 @@ func (c *Consumer) shard(ctx context.Context, js jetstream.JetStream, kv jetstre
 }
 
 // consume reads shard from its saved position, fetch by fetch, until an
-// error; it reports whether it saved any progress.
+// error or the end of ctx (after saving what it handled); it reports
+// whether it saved any progress.
 func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, shard int) (bool, error) {
 	stream, key := StreamName(c.cfg.Sharding, shard), StreamName(c.cfg.Sharding, shard)+"."+c.cfg.Group
 	last, err := loadPosition(ctx, kv, key)
@@ -181,20 +182,31 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetst
 	if err != nil {
 		return false, fmt.Errorf("ordered consumer on %s after %d: %w", stream, last, err)
 	}
-	progressed := false
-	for ctx.Err() == nil {
+	start, saved := last, last
+	for {
 		next, err := c.fetch(ctx, cons, last)
-		if next > last {
-			if _, perr := kv.Put(ctx, key, []byte(strconv.FormatUint(next, 10))); perr != nil {
-				return progressed, fmt.Errorf("save position %d of %s: %w", next, key, perr)
+		last = next
+		if last > saved {
+			if perr := save(ctx, kv, key, last); perr != nil {
+				return saved > start, perr
 			}
-			last, progressed = next, true
+			saved = last
 		}
 		if err != nil {
-			return progressed, err
+			return saved > start, err
 		}
 	}
-	return progressed, ctx.Err()
+}
+
+// save stores position as key's, even when ctx has just ended (a member
+// that stops saves what it handled), within two seconds.
+func save(ctx context.Context, kv jetstream.KeyValue, key string, position uint64) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if _, err := kv.Put(ctx, key, []byte(strconv.FormatUint(position, 10))); err != nil {
+		return fmt.Errorf("save position %d of %s: %w", position, key, err)
+	}
+	return nil
 }
 
 func orderedFrom(last uint64) jetstream.OrderedConsumerConfig {
@@ -222,11 +234,17 @@ func loadPosition(ctx context.Context, kv jetstream.KeyValue, key string) (uint6
 // fetch handles one fetch of messages after last and returns the stream
 // sequence of the last one handled.
 func (c *Consumer) fetch(ctx context.Context, cons jetstream.Consumer, last uint64) (uint64, error) {
+	if ctx.Err() != nil {
+		return last, ctx.Err()
+	}
 	batch, err := cons.Fetch(c.cfg.Fetch, jetstream.FetchMaxWait(DefaultFetchWait))
 	if err != nil {
 		return last, fmt.Errorf("fetch after %d: %w", last, err)
 	}
 	for msg := range batch.Messages() {
+		if ctx.Err() != nil {
+			return last, ctx.Err()
+		}
 		meta, err := msg.Metadata()
 		if err != nil {
 			return last, fmt.Errorf("message after %d: %w", last, err)
