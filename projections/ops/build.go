@@ -125,7 +125,9 @@ func (b *build) apply(ctx context.Context, recs []eventstore.Record) error {
 		if err = b.applyBatch(ctx, recs); err == nil || errors.Is(err, projections.ErrPermanent) {
 			break
 		}
-		pause(ctx, attempt)
+		if attempt < batchAttempts-1 {
+			pause(ctx, attempt)
+		}
 	}
 	if errors.Is(err, projections.ErrPermanent) {
 		return b.applySingly(ctx, recs)
