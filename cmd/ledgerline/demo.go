@@ -70,7 +70,7 @@ func runDemo(cmd *cobra.Command, opts *options, f demoFlags) error {
 	if err := vacant(cmd.Context(), b, cfg); err != nil {
 		return err
 	}
-	bar := newBar(cmd.ErrOrStderr(), opts.json, cfg.Days, "simulating days")
+	bar := newBar(cmd.ErrOrStderr(), opts.json, cfg.Days, "simulating", "days")
 	cfg.Progress = func(done, _ int) { bar.set(done) }
 	began := time.Now()
 	sum, err := demo.Generate(cmd.Context(), commands.NewHandler(b.events, b.catalogue), cfg)

@@ -56,7 +56,7 @@ func runImportCDNOW(cmd *cobra.Command, opts *options, file string, batch int) e
 		return err
 	}
 	defer b.Close()
-	bar := newBar(cmd.ErrOrStderr(), opts.json, bytes.Count(data, []byte("\n")), "importing")
+	bar := newBar(cmd.ErrOrStderr(), opts.json, bytes.Count(data, []byte("\n")), "importing", "rows")
 	var sum cdnow.Summary
 	var imported time.Time
 	err = b.withProjections(cmd.Context(), func(ctx context.Context) (uint64, error) {
@@ -107,13 +107,13 @@ func dollars(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cent
 // bar is a progress bar on a terminal, and nothing elsewhere.
 type bar struct{ pb *progressbar.ProgressBar }
 
-func newBar(w io.Writer, quiet bool, total int, what string) *bar {
+func newBar(w io.Writer, quiet bool, total int, what, unit string) *bar {
 	f, ok := w.(*os.File)
 	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
 		return &bar{}
 	}
 	return &bar{pb: progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
+		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString(unit),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish())}
 }

@@ -224,7 +224,7 @@ type lazyBar struct {
 func (l *lazyBar) progress(p ops.Progress) {
 	if l.bar == nil {
 		l.total = p.Total()
-		l.bar = newBar(l.w, l.quiet, int(l.total), l.what)
+		l.bar = newBar(l.w, l.quiet, int(l.total), l.what, "events")
 		l.done = map[string]uint64{}
 	}
 	l.done[p.Projection] = p.Events

@@ -23,7 +23,7 @@ code 3, naming the stream, version, position and event id.`,
 				return err
 			}
 			defer b.Close()
-			bar := newBar(cmd.ErrOrStderr(), opts.json, 0, "verifying")
+			bar := newBar(cmd.ErrOrStderr(), opts.json, 0, "verifying", "events")
 			rep, err := eventstore.Verify(cmd.Context(), b.events, bar.set)
 			bar.finish()
 			return reportVerify(cmd, opts, rep, err)
