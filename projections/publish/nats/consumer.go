@@ -24,7 +24,6 @@ const PositionsBucket = "ledgerline_consumers"
 // Defaults of [ConsumerConfig].
 const (
 	DefaultFetch      = 512
-	DefaultFetchWait  = time.Second
 	DefaultRetryDelay = 200 * time.Millisecond
 	maxRetryDelay     = 5 * time.Second
 )
@@ -45,8 +44,8 @@ type ConsumerConfig struct {
 	Member, Members int
 	// Handler processes each event.
 	Handler publish.Handler
-	// Fetch caps the messages handled between two position saves; 0
-	// means DefaultFetch.
+	// Fetch is how many messages the client asks ahead and the most it
+	// handles between two position saves; 0 means DefaultFetch.
 	Fetch int
 	// RetryDelay is the first pause after a failure, doubling up to 5 s;
 	// 0 means DefaultRetryDelay.
@@ -83,8 +82,8 @@ func (c ConsumerConfig) Validate() error {
 // group saved for the shard. Each shard is read with an ordered consumer,
 // which the client recreates at the next sequence whenever it sees a gap
 // or loses the server, so no message is skipped or handled out of order.
-// Positions are saved after every fetch: a crash re-handles at most one
-// fetch per shard. It is safe for concurrent use.
+// Positions are saved every Fetch messages or [SaveEvery], and when the
+// consumer stops: a crash re-handles at most that much per shard. It is safe for concurrent use.
 type Consumer struct {
 	cfg     ConsumerConfig
 	log     *slog.Logger
@@ -169,9 +168,9 @@ func (c *Consumer) shard(ctx context.Context, js jetstream.JetStream, kv jetstre
 	}
 }
 
-// consume reads shard from its saved position, fetch by fetch, until an
-// error or the end of ctx (after saving what it handled); it reports
-// whether it saved any progress.
+// consume reads shard from its saved position until an error or the end
+// of ctx (after saving what it handled); it reports whether it saved any
+// progress.
 func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, shard int) (bool, error) {
 	stream, key := StreamName(c.cfg.Sharding, shard), StreamName(c.cfg.Sharding, shard)+"."+c.cfg.Group
 	last, err := loadPosition(ctx, kv, key)
@@ -182,30 +181,77 @@ func (c *Consumer) consume(ctx context.Context, js jetstream.JetStream, kv jetst
 	if err != nil {
 		return false, fmt.Errorf("ordered consumer on %s after %d: %w", stream, last, err)
 	}
-	start, saved := last, last
+	it, err := cons.Messages(jetstream.PullMaxMessages(c.cfg.Fetch))
+	if err != nil {
+		return false, fmt.Errorf("read %s after %d: %w", stream, last, err)
+	}
+	stop := context.AfterFunc(ctx, it.Stop)
+	defer stop()
+	defer it.Stop()
+	p := &progress{kv: kv, key: key, saved: last, last: last, at: time.Now()}
+	err = c.read(ctx, it, p)
+	if serr := p.save(ctx); serr != nil {
+		err = errors.Join(err, serr)
+	}
+	return p.moved, err
+}
+
+// read handles messages from it until an error, saving the position
+// every Fetch messages or SaveEvery.
+func (c *Consumer) read(ctx context.Context, it jetstream.MessagesContext, p *progress) error {
 	for {
-		next, err := c.fetch(ctx, cons, last)
-		last = next
-		if last > saved {
-			if perr := save(ctx, kv, key, last); perr != nil {
-				return saved > start, perr
-			}
-			saved = last
-		}
+		msg, err := it.Next()
 		if err != nil {
-			return saved > start, err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("read after %d: %w", p.last, err)
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			return fmt.Errorf("message after %d: %w", p.last, err)
+		}
+		if meta.Sequence.Stream <= p.last {
+			continue
+		}
+		if err := c.handle(ctx, msg); err != nil {
+			return err
+		}
+		p.last = meta.Sequence.Stream
+		if p.last-p.saved >= uint64(c.cfg.Fetch) || time.Since(p.at) >= SaveEvery {
+			if err := p.save(ctx); err != nil {
+				return err
+			}
 		}
 	}
 }
 
-// save stores position as key's, even when ctx has just ended (a member
-// that stops saves what it handled), within two seconds.
-func save(ctx context.Context, kv jetstream.KeyValue, key string, position uint64) error {
+// SaveEvery bounds how long a consumer keeps a handled position unsaved
+// while messages keep coming.
+const SaveEvery = 100 * time.Millisecond
+
+// progress is a shard's handled and saved positions.
+type progress struct {
+	kv          jetstream.KeyValue
+	key         string
+	saved, last uint64
+	at          time.Time
+	moved       bool
+}
+
+// save stores the last handled position if it is not saved yet, even
+// when ctx has just ended (a member that stops saves what it handled),
+// within two seconds.
+func (p *progress) save(ctx context.Context) error {
+	if p.last <= p.saved {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
-	if _, err := kv.Put(ctx, key, []byte(strconv.FormatUint(position, 10))); err != nil {
-		return fmt.Errorf("save position %d of %s: %w", position, key, err)
+	if _, err := p.kv.Put(ctx, p.key, []byte(strconv.FormatUint(p.last, 10))); err != nil {
+		return fmt.Errorf("save position %d of %s: %w", p.last, p.key, err)
 	}
+	p.saved, p.at, p.moved = p.last, time.Now(), true
 	return nil
 }
 
@@ -229,36 +275,4 @@ func loadPosition(ctx context.Context, kv jetstream.KeyValue, key string) (uint6
 		return 0, fmt.Errorf("load position %s: %w", key, err)
 	}
 	return v, nil
-}
-
-// fetch handles one fetch of messages after last and returns the stream
-// sequence of the last one handled.
-func (c *Consumer) fetch(ctx context.Context, cons jetstream.Consumer, last uint64) (uint64, error) {
-	if ctx.Err() != nil {
-		return last, ctx.Err()
-	}
-	batch, err := cons.Fetch(c.cfg.Fetch, jetstream.FetchMaxWait(DefaultFetchWait))
-	if err != nil {
-		return last, fmt.Errorf("fetch after %d: %w", last, err)
-	}
-	for msg := range batch.Messages() {
-		if ctx.Err() != nil {
-			return last, ctx.Err()
-		}
-		meta, err := msg.Metadata()
-		if err != nil {
-			return last, fmt.Errorf("message after %d: %w", last, err)
-		}
-		if meta.Sequence.Stream <= last {
-			continue
-		}
-		if err := c.handle(ctx, msg); err != nil {
-			return last, err
-		}
-		last = meta.Sequence.Stream
-	}
-	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
-		return last, fmt.Errorf("fetch after %d: %w", last, err)
-	}
-	return last, nil
 }

@@ -195,7 +195,7 @@ func assertGroupHandled(t *testing.T, s publish.Sharding, log []eventLine, handl
 }
 
 // forgetPositions deletes group's positions from the shared bucket.
-func forgetPositions(t *testing.T, js jetstream.JetStream, s publish.Sharding, group string) {
+func forgetPositions(t testing.TB, js jetstream.JetStream, s publish.Sharding, group string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	kv, err := js.KeyValue(ctx, pubnats.PositionsBucket)
