@@ -3,6 +3,7 @@ package tests
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -478,4 +479,47 @@ func storedMessages(t *testing.T, ctx context.Context, js jetstream.JetStream) i
 		n += int(st.CachedInfo().State.Msgs)
 	}
 	return n
+}
+
+// TestPublishCommand runs `ledgerline publish` over a demo population
+// until SIGINT: it forwards the whole log, prints its status as JSON, and
+// a second run resumes from the checkpoint with nothing to publish.
+func TestPublishCommand(t *testing.T) {
+	srv := newNATSServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	var demo struct{ Events int }
+	runJSON(t, db, &demo, "demo", "--customers", "20", "--days", "120")
+	require.Positive(t, demo.Events)
+	js := jetStreamOf(t, srv.URL())
+	first := publishCommand(t, ctx, db, srv.URL(), func() bool { return storedMessages(t, ctx, js) >= demo.Events })
+	assert.Equal(t, uint64(demo.Events), first.Published)
+	assert.Equal(t, "publisher:nats", first.Name)
+	log := readEmbedded(t, ctx, db)
+	assert.Equal(t, lastOf(log), first.Checkpoint)
+	assert.Zero(t, assertPublished(t, log, readShards(t, ctx, srv.URL())), "no duplicate")
+	second := publishCommand(t, ctx, db, srv.URL(), func() bool { return true })
+	assert.Zero(t, second.Published, "the second run resumes at the checkpoint")
+	assert.Equal(t, first.Checkpoint, second.Checkpoint)
+}
+
+// publishCommand runs `ledgerline publish --json` until done reports true,
+// interrupts it and returns its report.
+func publishCommand(t *testing.T, ctx context.Context, db, url string, done func() bool) publish.Status {
+	cmd := exec.Command(cli(t), "--db", db, "publish", "--broker", url, "--shards", fmt.Sprint(pubSharding.Shards), "--json")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	time.Sleep(300 * time.Millisecond)
+	for !done() {
+		require.NoError(t, ctx.Err(), "ledgerline publish did not publish the log")
+		time.Sleep(20 * time.Millisecond)
+	}
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	require.NoError(t, cmd.Wait(), "exit 0 on SIGINT")
+	var st publish.Status
+	require.NoError(t, json.Unmarshal([]byte(out.String()), &st), out.String())
+	return st
 }

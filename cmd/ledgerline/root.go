@@ -46,6 +46,7 @@ By default it runs on an embedded store: one SQLite file in your data directory
 	root.AddCommand(newImport(opts), newHistory(opts), newVerify(opts), newDemo(opts))
 	root.AddCommand(newProjections(opts))
 	root.AddCommand(newValue(opts), newChurn(opts), newSegments(opts))
+	root.AddCommand(newPublish(opts))
 	root.AddCommand(newServe(opts))
 	return root
 }
