@@ -523,3 +523,23 @@ func publishCommand(t *testing.T, ctx context.Context, db, url string, done func
 	require.NoError(t, json.Unmarshal([]byte(out.String()), &st), out.String())
 	return st
 }
+
+// TestPublishAdaptersDoNotImportEachOther keeps the broker adapters
+// apart, as tests/deps_test.go does for the store adapters: each may
+// import the publish port, never another adapter (nor its tests'
+// support).
+func TestPublishAdaptersDoNotImportEachOther(t *testing.T) {
+	adapters := []string{module + "/projections/publish/nats", module + "/projections/publish/amqp", module + "/projections/publish/sql"}
+	for _, p := range listPackages(t) {
+		for _, self := range adapters {
+			if !under(p.ImportPath, self) {
+				continue
+			}
+			for _, d := range p.Deps {
+				for _, other := range adapters {
+					assert.False(t, other != self && under(d, other), "%s imports %s: adapters must not depend on each other", p.ImportPath, d)
+				}
+			}
+		}
+	}
+}
