@@ -39,16 +39,20 @@ import (
 var pubSharding = publish.Sharding{Shards: 4}
 
 // TestPublishSurvivesNATSRestartDuringLoad stops the broker for 1.5 s
-// while writers append and the forwarder publishes, then starts it again
-// on the same store: the forwarder reports the outage, resumes by itself
-// from its checkpoint, and the streams end up holding every event, each
-// customer's in version order, any duplicate the same event.
+// while writers append, the forwarder publishes and a consumer reads,
+// then starts it again on the same store: the forwarder reports the
+// outage, resumes by itself from its checkpoint, and the streams end up
+// holding every event, each customer's in version order, any duplicate
+// the same event; the consumer, resumed by itself too, handled every
+// event in order.
 func TestPublishSurvivesNATSRestartDuringLoad(t *testing.T) {
 	srv := newNATSServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	events := memory.New(nil)
 	fwd := startForwarder(t, ctx, events, srv.URL())
+	rec := &orderRecorder{seen: map[uuid.UUID]bool{}, last: map[string]uint64{}}
+	runConsumer(t, ctx, srv.URL(), rec)
 	w := startWriters(ctx, events, 2)
 	waitPublished(t, ctx, fwd, 1000)
 	srv.Stop()
@@ -62,8 +66,12 @@ func TestPublishSurvivesNATSRestartDuringLoad(t *testing.T) {
 	log := readAll(t, ctx, events)
 	got := readShards(t, ctx, srv.URL())
 	dups := assertPublished(t, log, got)
-	t.Logf("%d events appended, %d failed attempts during the outage, %d published (with re-publishes), %d duplicates stored",
-		len(log), st.Failures, st.Published, dups)
+	require.Eventually(t, func() bool { return rec.unique() == len(log) }, 30*time.Second, 10*time.Millisecond, "the consumer got every event")
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Empty(t, rec.violations, "the consumer saw each customer's events in order")
+	t.Logf("%d events appended, %d failed attempts during the outage, %d published (with re-publishes), %d duplicates stored, %d redeliveries to the consumer",
+		len(log), st.Failures, st.Published, dups, rec.dups)
 }
 
 // TestConsumerCatchesUpAfter100000Events stops a consumer, publishes

@@ -23,6 +23,8 @@
 //
 // JetStream acknowledges a message before it reaches the disk (it syncs
 // every two minutes by default), so a power loss can lose acknowledged
-// messages. The event store stays the source of truth: a consumer that
-// finds a gap resumes from the store by position.
+// messages. The event store stays the source of truth: a handler that
+// sees a customer's version jump (a lost message) reads the missing
+// events from the store by position; the consumer does not do that for
+// it.
 package nats
