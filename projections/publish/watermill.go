@@ -20,6 +20,7 @@ func FromWatermill(p message.Publisher) Publisher { return &watermillPublisher{p
 
 type watermillPublisher struct{ p message.Publisher }
 
+// Publish implements [Publisher].
 func (w *watermillPublisher) Publish(ctx context.Context, topic string, msgs []*message.Message) error {
 	for _, m := range msgs {
 		m.SetContext(ctx)
@@ -44,4 +45,5 @@ func (w *watermillPublisher) Publish(ctx context.Context, topic string, msgs []*
 	}
 }
 
+// Close implements [Publisher].
 func (w *watermillPublisher) Close() error { return w.p.Close() }
