@@ -198,21 +198,18 @@ func (f *Forwarder) forward(ctx context.Context, after uint64, recs []eventstore
 }
 
 // Publish sends recs, consecutive events of the log, to their topics: one
-// goroutine per topic, each topic's messages in log order. It returns once
-// the broker acknowledged them all, or with the failures joined (each
-// matching [ErrUnavailable] or ctx's error). It does not move the
-// checkpoint.
+// goroutine per topic encodes and publishes that topic's messages in log
+// order. It returns once the broker acknowledged them all, or with the
+// failures joined (each matching [ErrUnavailable] or ctx's error). It does
+// not move the checkpoint.
 func (f *Forwarder) Publish(ctx context.Context, recs []eventstore.Record) error {
-	byTopic, err := f.group(recs)
-	if err != nil {
-		return err
-	}
+	byTopic := f.group(recs)
 	ctx, cancel := context.WithTimeoutCause(ctx, f.cfg.PublishTimeout,
 		fmt.Errorf("%w: no acknowledgement within %s", ErrUnavailable, f.cfg.PublishTimeout))
 	defer cancel()
 	errs := make(chan error, len(byTopic))
-	for topic, msgs := range byTopic {
-		go func() { errs <- f.cfg.Publisher.Publish(ctx, topic, msgs) }()
+	for topic, recs := range byTopic {
+		go func() { errs <- f.publishTopic(ctx, topic, recs) }()
 	}
 	var all []error
 	for range byTopic {
@@ -224,15 +221,24 @@ func (f *Forwarder) Publish(ctx context.Context, recs []eventstore.Record) error
 	return nil
 }
 
-func (f *Forwarder) group(recs []eventstore.Record) (map[string][]*message.Message, error) {
-	out := map[string][]*message.Message{}
-	for _, r := range recs {
+func (f *Forwarder) publishTopic(ctx context.Context, topic string, recs []eventstore.Record) error {
+	msgs := make([]*message.Message, len(recs))
+	for i, r := range recs {
 		msg, err := NewMessage(r)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		topic := f.cfg.Sharding.TopicOf(r.Stream)
-		out[topic] = append(out[topic], msg)
+		msgs[i] = msg
 	}
-	return out, nil
+	return f.cfg.Publisher.Publish(ctx, topic, msgs)
+}
+
+// group splits recs by topic, keeping their order.
+func (f *Forwarder) group(recs []eventstore.Record) map[string][]eventstore.Record {
+	out := map[string][]eventstore.Record{}
+	for _, r := range recs {
+		topic := f.cfg.Sharding.TopicOf(r.Stream)
+		out[topic] = append(out[topic], r)
+	}
+	return out
 }
