@@ -354,6 +354,7 @@ func TestKillPublisherMidBatch(t *testing.T) {
 	js := jetStreamOf(t, srv.URL())
 	first := startPublisher(t, db, srv.URL())
 	for storedMessages(t, ctx, js) < 6000 {
+		require.NoError(t, ctx.Err(), "the first run publishes")
 		time.Sleep(5 * time.Millisecond)
 	}
 	require.NoError(t, first.Process.Kill())
@@ -515,12 +516,20 @@ func TestPublishCommand(t *testing.T) {
 // publishCommand runs `ledgerline publish --json` until done reports true,
 // interrupts it and returns its report.
 func publishCommand(t *testing.T, ctx context.Context, db, url string, done func() bool) publish.Status {
-	cmd := exec.Command(cli(t), "--db", db, "publish", "--broker", url, "--shards", fmt.Sprint(pubSharding.Shards), "--json")
+	cmd := exec.Command(cli(t), "--db", db, "--log-level", "info", "publish", "--broker", url, "--shards", fmt.Sprint(pubSharding.Shards), "--json")
 	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	cmd.Stdout = &out
+	logs, err := cmd.StderrPipe()
+	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	time.Sleep(300 * time.Millisecond)
+	sc := bufio.NewScanner(logs)
+	for sc.Scan() && !strings.Contains(sc.Text(), "msg=publishing") {
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
 	for !done() {
 		require.NoError(t, ctx.Err(), "ledgerline publish did not publish the log")
 		time.Sleep(20 * time.Millisecond)
