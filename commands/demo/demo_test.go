@@ -307,9 +307,6 @@ func (l *ledger) add(e domain.Event, at time.Time) {
 }
 
 func TestGenerateDefaultPopulation(t *testing.T) {
-	if raceDetector {
-		t.Skip("the default population takes about 17 s under -race; go test without -race checks it, and the smaller ones here cover every type")
-	}
 	sum, recs := generate(t, demo.Config{Seed: 2024})
 	assertCoverage(t, sum, recs)
 	assert.Greater(t, sum.Customers, demo.DefaultCustomers, "leads converted add customers")
