@@ -524,7 +524,7 @@ func publishCommand(t *testing.T, ctx context.Context, db, url string, done func
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	sc := bufio.NewScanner(logs)
-	for sc.Scan() && !strings.Contains(sc.Text(), "msg=publishing") {
+	for sc.Scan() && !strings.Contains(sc.Text(), "forwarding the log from the checkpoint") {
 	}
 	go func() {
 		for sc.Scan() {

@@ -88,7 +88,6 @@ func runPublish(cmd *cobra.Command, opts *options, f *publishFlags) error {
 	if !opts.json {
 		fmt.Fprintf(cmd.ErrOrStderr(), "publishing %s to %s (%d shards of %s); Ctrl-C to stop\n", b.location, redact(f.broker), s.Shards, s.Prefix)
 	}
-	log.Info("publishing", "store", b.location, "broker", redact(f.broker), "shards", s.Shards, "prefix", s.Prefix)
 	runErr := fwd.Run(ctx)
 	report := publishReport{Broker: redact(f.broker), Status: fwd.Status()}
 	if opts.json {

@@ -163,6 +163,7 @@ func (f *Forwarder) session(ctx context.Context) error {
 		return fmt.Errorf("read publish checkpoint: %w", err)
 	}
 	f.advanced(cp.Position, 0)
+	f.log.Info("forwarding the log from the checkpoint", "publisher", f.st.Name, "after", cp.Position)
 	sub, err := f.cfg.Events.Subscribe(ctx, eventstore.SubscribeOptions{After: cp.Position, MaxBatch: f.cfg.MaxBatch})
 	if err != nil {
 		return fmt.Errorf("subscribe to the log after %d: %w", cp.Position, err)
