@@ -1,7 +1,11 @@
 // Package publish forwards the event store's global log to a message
 // broker, so that services outside ledgerline receive every event: NATS
 // JetStream, RabbitMQ or the Watermill SQL pub/sub on PostgreSQL, each an
-// adapter in a sub-package (nats, amqp, sql) behind the [Publisher] port.
+// adapter in a sub-package (nats, amqp, sql). An adapter is a Watermill
+// message.Publisher that returns once the broker holds the messages;
+// [FromWatermill] makes it the [Publisher] port the [Forwarder] drives,
+// and every adapter passes the publishtest suite. Consumer groups on
+// JetStream are in the nats sub-package.
 //
 // # What a service receives
 //
