@@ -45,6 +45,9 @@ var adapters = []string{
 	module + "/eventstore/kurrentdb",
 	module + "/projections/readmodel/sqlite",
 	module + "/projections/readmodel/postgres",
+	module + "/projections/publish/nats",
+	module + "/projections/publish/amqp",
+	module + "/projections/publish/sql",
 }
 
 func TestDomainImportsNoInfrastructure(t *testing.T) {
