@@ -80,7 +80,7 @@ func TestClientThatGaveUpIsReplaced(t *testing.T) {
 	s := open(t, srv.URL()+"&maxDiscoverAttempts=1&discoveryInterval=10",
 		kurrentdb.Config{Timeout: outageTimeout, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	srv.Stop()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(45 * time.Second) // a bound for a loaded CI machine, not a performance claim
 	for !strings.Contains(logs.String(), "replaced it") {
 		_, err := s.Append(t.Context(), "customer-1", eventstore.Any, newEvents(1))
 		require.ErrorIs(t, err, eventstore.ErrUnavailable)
