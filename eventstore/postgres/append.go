@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 )
 
 // maxRaces bounds how often one append retries after losing a race for a
@@ -135,7 +136,7 @@ func (s *Store) attempt(ctx context.Context, op string, reqs []eventstore.Append
 	case errors.As(err, &mm), errors.Is(err, eventstore.ErrDuplicateEventID):
 		return err
 	case err != nil:
-		return translate(ctx, op, err)
+		return pgerr.Translate(ctx, op, err)
 	}
 	for stream, h := range heads { // committed: newPlan left the new heads
 		s.heads.put(stream, h)
@@ -212,7 +213,7 @@ func (s *Store) replays(ctx context.Context, op string, reqs []eventstore.Append
 	}
 	recs, err := s.query(ctx, len(ids), s.q.byIDs, ids)
 	if err != nil {
-		return nil, translate(ctx, op, err)
+		return nil, pgerr.Translate(ctx, op, err)
 	}
 	stored := make(map[uuid.UUID]eventstore.Record, len(recs))
 	for _, r := range recs {

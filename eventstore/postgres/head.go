@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 )
 
 var _ eventstore.HeadReader = (*Store)(nil)
@@ -25,7 +26,7 @@ func (s *Store) Head(ctx context.Context) (uint64, error) {
 		return s.pool.QueryRow(ctx, qualify(s.cfg.Schema, headSQL)).Scan(&head)
 	})
 	if err != nil {
-		return 0, translate(ctx, "read head", err)
+		return 0, pgerr.Translate(ctx, "read head", err)
 	}
 	return uint64(head), nil
 }

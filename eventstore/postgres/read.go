@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 )
 
 // columns are the events columns a [eventstore.Record] is scanned from, in
@@ -85,7 +86,7 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 	}
 	recs, err := s.query(ctx, s.sizeHint(stream, opts), sql, stream, from, limit)
 	if err != nil {
-		return nil, translate(ctx, "read "+stream, err)
+		return nil, pgerr.Translate(ctx, "read "+stream, err)
 	}
 	if len(recs) > 0 {
 		s.rememberHead(recs, opts)
@@ -93,7 +94,7 @@ func (s *Store) readStream(ctx context.Context, stream string, opts eventstore.R
 	}
 	var found bool
 	if err := s.pool.QueryRow(ctx, s.q.streamHas, stream).Scan(&found); err != nil {
-		return nil, translate(ctx, "read "+stream, err)
+		return nil, pgerr.Translate(ctx, "read "+stream, err)
 	}
 	if !found {
 		return nil, fmt.Errorf("read %s: %w", stream, eventstore.ErrStreamNotFound)
@@ -148,7 +149,7 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	var page feedPage
 	err := s.retry(ctx, func() (err error) {
 		page, err = s.readAll(ctx, opts)
-		return translate(ctx, op, err)
+		return pgerr.Translate(ctx, op, err)
 	})
 	if err != nil || page.held == 0 {
 		return page.released, err
@@ -158,7 +159,7 @@ func (s *Store) ReadAll(ctx context.Context, opts eventstore.ReadAllOptions) ([]
 	}
 	err = s.retry(ctx, func() (err error) {
 		page, err = s.readAll(ctx, opts)
-		return translate(ctx, op, err)
+		return pgerr.Translate(ctx, op, err)
 	})
 	return page.released, err
 }

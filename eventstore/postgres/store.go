@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 )
 
 // Store is the PostgreSQL event store. It is safe for concurrent use.
@@ -43,16 +44,16 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	pool, err := newPool(ctx, dsn, cfg.MaxConns)
 	if err != nil {
-		return nil, translate(ctx, "open event store", err)
+		return nil, pgerr.Translate(ctx, "open event store", err)
 	}
 	if err := migrate(ctx, pool, cfg.Schema); err != nil {
 		pool.Close()
-		return nil, translate(ctx, "migrate event store", err)
+		return nil, pgerr.Translate(ctx, "migrate event store", err)
 	}
 	s := &Store{pool: pool, cfg: cfg, q: newQueries(cfg.Schema), notify: make(chan struct{}, 1)}
 	if err := s.start(ctx); err != nil {
 		pool.Close()
-		return nil, translate(ctx, "listen for events", err)
+		return nil, pgerr.Translate(ctx, "listen for events", err)
 	}
 	return s, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
@@ -37,7 +38,7 @@ func (t txn) CopyFrom(ctx context.Context, table string, columns []string, rows 
 		}
 	}
 	_, err := t.tx.Conn().PgConn().CopyFrom(ctx, &buf, copyStatement(table, columns))
-	return translate(ctx, "copy into "+table, err)
+	return pgerr.Translate(ctx, "copy into "+table, err)
 }
 
 func copyStatement(table string, columns []string) string {

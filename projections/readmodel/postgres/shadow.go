@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
@@ -58,13 +59,13 @@ const shadowKey = `hashtextextended('ledgerline shadow ' || $1, 0)`
 func (s *Store) lockShadow(ctx context.Context, schema string) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
-		return nil, translate(ctx, "connect for shadow "+schema, err)
+		return nil, pgerr.Translate(ctx, "connect for shadow "+schema, err)
 	}
 	var locked bool
 	err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+shadowKey+`)`, schema).Scan(&locked)
 	switch {
 	case err != nil:
-		err = translate(ctx, "lock shadow "+schema, err)
+		err = pgerr.Translate(ctx, "lock shadow "+schema, err)
 	case !locked:
 		err = fmt.Errorf("shadow %s: %w", schema, readmodel.ErrShadowBusy)
 	}
@@ -78,13 +79,13 @@ func (s *Store) lockShadow(ctx context.Context, schema string) (*pgx.Conn, error
 // store on a fresh schema.
 func (s *Store) openShadow(ctx context.Context, schema string, lock *pgx.Conn) (*shadow, error) {
 	if _, err := lock.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-		return nil, translate(ctx, "drop abandoned shadow "+schema, err)
+		return nil, pgerr.Translate(ctx, "drop abandoned shadow "+schema, err)
 	}
 	pcfg := s.pool.Config().Copy()
 	pcfg.ConnConfig.RuntimeParams["search_path"] = schema
 	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
-		return nil, translate(ctx, "open shadow "+schema, err)
+		return nil, pgerr.Translate(ctx, "open shadow "+schema, err)
 	}
 	st := &Store{pool: pool, schema: schema}
 	if err := st.setUp(ctx); err != nil {
@@ -102,7 +103,7 @@ func (s *Store) Shadows(ctx context.Context) ([]readmodel.ShadowInfo, error) {
 			AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('ledgerline shadow ' || n.nspname, 0))
 		FROM pg_namespace n WHERE starts_with(n.nspname, $1) ORDER BY n.nspname`, prefix)
 	if err != nil {
-		return nil, translate(ctx, "list shadows", err)
+		return nil, pgerr.Translate(ctx, "list shadows", err)
 	}
 	infos, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (readmodel.ShadowInfo, error) {
 		var info readmodel.ShadowInfo
@@ -111,7 +112,7 @@ func (s *Store) Shadows(ctx context.Context) ([]readmodel.ShadowInfo, error) {
 		return info, err
 	})
 	if err != nil {
-		return nil, translate(ctx, "list shadows", err)
+		return nil, pgerr.Translate(ctx, "list shadows", err)
 	}
 	for i := range infos {
 		if infos[i].Checkpoints, err = s.shadowCheckpoints(ctx, prefix+infos[i].Name); err != nil {
@@ -124,11 +125,11 @@ func (s *Store) Shadows(ctx context.Context) ([]readmodel.ShadowInfo, error) {
 func (s *Store) shadowCheckpoints(ctx context.Context, schema string) (map[string]readmodel.Checkpoint, error) {
 	var exists bool
 	if err := s.pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, pgx.Identifier{schema, "projection_checkpoints"}.Sanitize()).Scan(&exists); err != nil || !exists {
-		return nil, translate(ctx, "read checkpoints of shadow "+schema, err)
+		return nil, pgerr.Translate(ctx, "read checkpoints of shadow "+schema, err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT projection, position, recorded_at FROM `+pgx.Identifier{schema, "projection_checkpoints"}.Sanitize())
 	if err != nil {
-		return nil, translate(ctx, "read checkpoints of shadow "+schema, err)
+		return nil, pgerr.Translate(ctx, "read checkpoints of shadow "+schema, err)
 	}
 	out := map[string]readmodel.Checkpoint{}
 	var p string
@@ -142,7 +143,7 @@ func (s *Store) shadowCheckpoints(ctx context.Context, schema string) (map[strin
 		out[p] = cp
 		return nil
 	})
-	return out, translate(ctx, "read checkpoints of shadow "+schema, err)
+	return out, pgerr.Translate(ctx, "read checkpoints of shadow "+schema, err)
 }
 
 // shadow is a [readmodel.Shadow]: a [Store] on the shadow schema, and the
@@ -160,10 +161,10 @@ func (sh *shadow) Tables(ctx context.Context) ([]string, error) {
 	rows, err := sh.pool.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'projection_checkpoints'
 		ORDER BY tablename`, sh.schema)
 	if err != nil {
-		return nil, translate(ctx, "list shadow tables", err)
+		return nil, pgerr.Translate(ctx, "list shadow tables", err)
 	}
 	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return names, translate(ctx, "list shadow tables", err)
+	return names, pgerr.Translate(ctx, "list shadow tables", err)
 }
 
 // Close implements [readmodel.Store]: it drops the shadow schema (unless
@@ -174,11 +175,11 @@ func (sh *shadow) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_, err := sh.lock.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{sh.schema}.Sanitize()+` CASCADE`)
-		err = translate(ctx, "drop shadow "+sh.schema, err)
+		err = pgerr.Translate(ctx, "drop shadow "+sh.schema, err)
 		// Unlocked explicitly: a closed session's locks go only once the
 		// server has noticed, and the name must be free when Close returns.
 		_, unlockErr := sh.lock.Exec(ctx, `SELECT pg_advisory_unlock(`+shadowKey+`)`, sh.schema)
-		sh.err = errors.Join(err, translate(ctx, "unlock shadow "+sh.schema, unlockErr), sh.lock.Close(ctx))
+		sh.err = errors.Join(err, pgerr.Translate(ctx, "unlock shadow "+sh.schema, unlockErr), sh.lock.Close(ctx))
 	})
 	return sh.err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
@@ -39,7 +40,7 @@ func Open(ctx context.Context, dsn string, cfg Config) (*Store, error) {
 	cfg = cfg.withDefaults()
 	pool, err := newPool(ctx, dsn, cfg)
 	if err != nil {
-		return nil, translate(ctx, "open read models", err)
+		return nil, pgerr.Translate(ctx, "open read models", err)
 	}
 	s := &Store{pool: pool, schema: cfg.Schema}
 	if err := s.setUp(ctx); err != nil {
@@ -76,7 +77,7 @@ func (s *Store) setUp(ctx context.Context) error {
 		if err == nil {
 			_, err = tx.Exec(ctx, checkpointDDL)
 		}
-		return translate(ctx, "create read-model schema "+s.schema, err)
+		return pgerr.Translate(ctx, "create read-model schema "+s.schema, err)
 	})
 }
 
@@ -88,7 +89,7 @@ func (s *Store) Dialect() readmodel.Dialect { return readmodel.PostgreSQL }
 func (s *Store) Query(ctx context.Context, query string, args ...any) (readmodel.Rows, error) {
 	r, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
-		return nil, translate(ctx, "query read models: "+brief(query), err)
+		return nil, pgerr.Translate(ctx, "query read models: "+brief(query), err)
 	}
 	return rows{rows: r, ctx: ctx}, nil
 }
@@ -101,7 +102,7 @@ func (s *Store) Migrate(ctx context.Context, statements []string) error {
 	return s.migrate(ctx, func(tx pgx.Tx) error {
 		for i, st := range statements {
 			if _, err := tx.Exec(ctx, st); err != nil {
-				return translate(ctx, fmt.Sprintf("migrate read models: statement %d (%s)", i+1, brief(st)), err)
+				return pgerr.Translate(ctx, fmt.Sprintf("migrate read models: statement %d (%s)", i+1, brief(st)), err)
 			}
 		}
 		return nil
@@ -112,7 +113,7 @@ func (s *Store) migrate(ctx context.Context, fn func(pgx.Tx) error) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "ledgerline readmodels "+s.schema)
 		if err != nil {
-			return translate(ctx, "lock read-model migrations", err)
+			return pgerr.Translate(ctx, "lock read-model migrations", err)
 		}
 		return fn(tx)
 	})
@@ -127,7 +128,7 @@ func (s *Store) Checkpoint(ctx context.Context, projection string) (readmodel.Ch
 	case errors.Is(err, pgx.ErrNoRows):
 		return readmodel.Checkpoint{}, nil
 	case err != nil:
-		return readmodel.Checkpoint{}, translate(ctx, "read checkpoint of "+projection, err)
+		return readmodel.Checkpoint{}, pgerr.Translate(ctx, "read checkpoint of "+projection, err)
 	}
 	cp := readmodel.Checkpoint{Position: uint64(pos)}
 	if at != nil {
@@ -157,7 +158,7 @@ func (s *Store) Apply(ctx context.Context, projection string, from uint64, to re
 		}
 		_, err = tx.Exec(ctx, `UPDATE projection_checkpoints SET position = $2, recorded_at = $3 WHERE projection = $1`,
 			projection, int64(to.Position), recordedAt(to.RecordedAt))
-		return translate(ctx, "store checkpoint of "+projection, err)
+		return pgerr.Translate(ctx, "store checkpoint of "+projection, err)
 	})
 }
 
@@ -169,13 +170,13 @@ func (s *Store) Apply(ctx context.Context, projection string, from uint64, to re
 func lockCheckpoint(ctx context.Context, tx pgx.Tx, projection string) (uint64, error) {
 	pos, err := selectLocked(ctx, tx, projection)
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return pos, translate(ctx, "lock checkpoint of "+projection, err)
+		return pos, pgerr.Translate(ctx, "lock checkpoint of "+projection, err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO projection_checkpoints (projection, position) VALUES ($1, 0) ON CONFLICT (projection) DO NOTHING`, projection)
 	if err == nil {
 		pos, err = selectLocked(ctx, tx, projection)
 	}
-	return pos, translate(ctx, "lock checkpoint of "+projection, err)
+	return pos, pgerr.Translate(ctx, "lock checkpoint of "+projection, err)
 }
 
 func selectLocked(ctx context.Context, tx pgx.Tx, projection string) (uint64, error) {
@@ -200,13 +201,13 @@ func recordedAt(t time.Time) any {
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return translate(ctx, "begin read-model transaction", err)
+		return pgerr.Translate(ctx, "begin read-model transaction", err)
 	}
 	defer func() { _ = tx.Rollback(ctx) }()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return translate(ctx, "commit read-model transaction", tx.Commit(ctx))
+	return pgerr.Translate(ctx, "commit read-model transaction", tx.Commit(ctx))
 }
 
 // Close implements [readmodel.Store]: it closes the pool, waiting for

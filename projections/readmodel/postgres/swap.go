@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
@@ -48,13 +49,13 @@ func (sh *shadow) Swap(ctx context.Context, projection string, at uint64, fn fun
 		_, err = tx.Exec(ctx, `UPDATE projection_checkpoints SET position = $2, recorded_at = $3 WHERE projection = $1`,
 			projection, int64(cp.Position), recordedAt(cp.RecordedAt))
 		if err != nil {
-			return translate(ctx, "swap "+projection+": install checkpoint", err)
+			return pgerr.Translate(ctx, "swap "+projection+": install checkpoint", err)
 		}
 		if err := fn(ctx, txn{tx: tx}); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{sh.schema}.Sanitize()+` CASCADE`)
-		return translate(ctx, "swap "+projection+": drop shadow schema", err)
+		return pgerr.Translate(ctx, "swap "+projection+": drop shadow schema", err)
 	})
 }
 
@@ -68,7 +69,7 @@ func (sh *shadow) checkpointIn(ctx context.Context, tx pgx.Tx, projection string
 	case errors.Is(err, pgx.ErrNoRows):
 		return readmodel.Checkpoint{}, nil
 	case err != nil:
-		return readmodel.Checkpoint{}, translate(ctx, "read shadow checkpoint of "+projection, err)
+		return readmodel.Checkpoint{}, pgerr.Translate(ctx, "read shadow checkpoint of "+projection, err)
 	}
 	cp := readmodel.Checkpoint{Position: uint64(pos)}
 	if at != nil {
@@ -85,14 +86,14 @@ func (sh *shadow) moveTables(ctx context.Context, tx pgx.Tx, tables []string) er
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS `+pgx.Identifier{sh.live.schema, t}.Sanitize()); err != nil {
-			return translate(ctx, "drop live "+t, err)
+			return pgerr.Translate(ctx, "drop live "+t, err)
 		}
 		if _, err := tx.Exec(ctx, `ALTER TABLE `+pgx.Identifier{sh.schema, t}.Sanitize()+` SET SCHEMA `+live); err != nil {
-			return translate(ctx, "move "+t, err)
+			return pgerr.Translate(ctx, "move "+t, err)
 		}
 		for _, g := range grants {
 			if _, err := tx.Exec(ctx, g); err != nil {
-				return translate(ctx, "grant on "+t, err)
+				return pgerr.Translate(ctx, "grant on "+t, err)
 			}
 		}
 	}
@@ -109,8 +110,8 @@ func grantsOn(ctx context.Context, tx pgx.Tx, table string) ([]string, error) {
 		FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
 		WHERE c.oid = to_regclass($1) AND a.grantee <> c.relowner ORDER BY 1`, table)
 	if err != nil {
-		return nil, translate(ctx, "read grants on "+table, err)
+		return nil, pgerr.Translate(ctx, "read grants on "+table, err)
 	}
 	grants, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return grants, translate(ctx, "read grants on "+table, err)
+	return grants, pgerr.Translate(ctx, "read grants on "+table, err)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ledgerline/ledgerline/eventstore/pgerr"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
@@ -23,7 +24,7 @@ type txn struct {
 // Exec implements [readmodel.Tx].
 func (t txn) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := t.tx.Exec(ctx, query, args...)
-	return translate(ctx, "exec "+brief(query), err)
+	return pgerr.Translate(ctx, "exec "+brief(query), err)
 }
 
 // Query implements [readmodel.Querier]. Close the rows before the next
@@ -31,7 +32,7 @@ func (t txn) Exec(ctx context.Context, query string, args ...any) error {
 func (t txn) Query(ctx context.Context, query string, args ...any) (readmodel.Rows, error) {
 	r, err := t.tx.Query(ctx, query, args...)
 	if err != nil {
-		return nil, translate(ctx, "query "+brief(query), err)
+		return nil, pgerr.Translate(ctx, "query "+brief(query), err)
 	}
 	return rows{rows: r, ctx: ctx}, nil
 }
@@ -79,7 +80,7 @@ func isAny(d any) bool {
 }
 
 // Err implements [readmodel.Rows].
-func (r rows) Err() error { return translate(r.ctx, "read read-model rows", r.rows.Err()) }
+func (r rows) Err() error { return pgerr.Translate(r.ctx, "read read-model rows", r.rows.Err()) }
 
 // Close implements [readmodel.Rows]; it returns the error that ended the
 // iteration, if any.
