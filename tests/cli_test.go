@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerline/ledgerline/commands/cdnow/cdnowtest"
 )
 
 const (
@@ -100,7 +102,7 @@ func TestImportHistoryVerifyOnTheSample(t *testing.T) {
 	assert.Equal(t, 2357, sum.Customers)
 	assert.Equal(t, 6919+2357, sum.Appended)
 
-	want := fileTotals(t, sampleFile, 0, 4)
+	want := cdnowtest.Totals(t, sampleFile, 0, 4)
 	for _, id := range []string{"00004", "01131", "10064", "23569"} {
 		var h history
 		runJSON(t, db, &h, "history", id)

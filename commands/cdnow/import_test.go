@@ -1,11 +1,9 @@
 package cdnow_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerline/ledgerline/commands/cdnow"
+	"github.com/ledgerline/ledgerline/commands/cdnow/cdnowtest"
 	"github.com/ledgerline/ledgerline/domain/catalogue"
 	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/eventstore"
@@ -25,28 +24,6 @@ const (
 	masterFile = "../../../shared/data/cdnow/CDNOW_master.txt"
 	sampleFile = "../../../shared/data/cdnow/CDNOW_sample.txt"
 )
-
-// totals is the oracle: purchases and cents per source customer, summed
-// straight from the file with floating point and rounding, independently
-// of the parser.
-func totals(t *testing.T, file string, idColumn, valueColumn int) map[string][2]int64 {
-	f, err := os.Open(file)
-	require.NoError(t, err)
-	defer f.Close()
-	out := map[string][2]int64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 || fields[0] == "customer_id" {
-			continue
-		}
-		v, err := strconv.ParseFloat(fields[valueColumn], 64)
-		require.NoError(t, err)
-		c := out[fields[idColumn]]
-		out[fields[idColumn]] = [2]int64{c[0] + 1, c[1] + int64(math.Round(v*100))}
-	}
-	return out
-}
 
 func importFile(t *testing.T, store eventstore.Store, file string, batch int) (cdnow.Summary, error) {
 	data, err := os.ReadFile(file)
@@ -97,7 +74,7 @@ func TestImportMatchesTheFileCustomerByCustomer(t *testing.T) {
 			assert.Equal(t, tt.purchases, sum.Purchases)
 			assert.Equal(t, tt.customers+tt.purchases, sum.Appended)
 
-			want := totals(t, tt.file, tt.id, tt.value)
+			want := cdnowtest.Totals(t, tt.file, tt.id, tt.value)
 			got := storedTotals(t, store)
 			require.Len(t, got, len(want))
 			for id, w := range want {
