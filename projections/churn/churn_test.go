@@ -20,6 +20,7 @@ import (
 	"github.com/ledgerline/ledgerline/projections/churn"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	"github.com/ledgerline/ledgerline/projections/readmodel/postgres"
+	"github.com/ledgerline/ledgerline/projections/readmodel/readmodeltest"
 	"github.com/ledgerline/ledgerline/projections/timeline"
 	"github.com/ledgerline/ledgerline/projections/value"
 	"github.com/ledgerline/ledgerline/projections/value/valuetest"
@@ -217,7 +218,7 @@ func TestReasons(t *testing.T) {
 	})
 	t.Run("materialized", func(t *testing.T) { w.checkMaterialized(t, models) })
 	t.Run("DocumentedQueriesRun", func(t *testing.T) {
-		documentedQueriesRun(t, map[string]readmodel.Querier{"sqlite churn": models})
+		readmodeltest.DocumentedQueries(t, "../../docs/readmodels.md", map[string]readmodel.Querier{"sqlite churn": models})
 	})
 }
 
@@ -305,5 +306,5 @@ func TestOnPostgres(t *testing.T) {
 	assert.Equal(t, want, got)
 	w.check(t, got)
 	w.checkMaterialized(t, pg)
-	documentedQueriesRun(t, map[string]readmodel.Querier{"sql churn": pg})
+	readmodeltest.DocumentedQueries(t, "../../docs/readmodels.md", map[string]readmodel.Querier{"sql churn": pg})
 }

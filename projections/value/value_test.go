@@ -17,6 +17,7 @@ import (
 	"github.com/ledgerline/ledgerline/eventstore/postgres/pgtest"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	"github.com/ledgerline/ledgerline/projections/readmodel/postgres"
+	"github.com/ledgerline/ledgerline/projections/readmodel/readmodeltest"
 	"github.com/ledgerline/ledgerline/projections/value"
 	"github.com/ledgerline/ledgerline/projections/value/valuetest"
 )
@@ -226,7 +227,7 @@ func TestMaterialize(t *testing.T) {
 	models := valuetest.SQLite(t)
 	s.project(t, models)
 	checkMaterialize(t, s, models)
-	documentedQueriesRun(t, map[string]readmodel.Querier{"sqlite value": models})
+	readmodeltest.DocumentedQueries(t, "../../docs/readmodels.md", map[string]readmodel.Querier{"sqlite value": models})
 }
 
 func TestOnPostgres(t *testing.T) {
@@ -245,7 +246,7 @@ func TestOnPostgres(t *testing.T) {
 	assert.Equal(t, want, got)
 	checkMaterialize(t, s, pg)
 	t.Run("DocumentedQueriesRun", func(t *testing.T) {
-		documentedQueriesRun(t, map[string]readmodel.Querier{"sql value": pg})
+		readmodeltest.DocumentedQueries(t, "../../docs/readmodels.md", map[string]readmodel.Querier{"sql value": pg})
 	})
 }
 

@@ -3,9 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +23,7 @@ import (
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	"github.com/ledgerline/ledgerline/projections/readmodel/postgres"
+	"github.com/ledgerline/ledgerline/projections/readmodel/readmodeltest"
 	"github.com/ledgerline/ledgerline/projections/readmodel/sqlite"
 	"github.com/ledgerline/ledgerline/projections/timeline"
 )
@@ -53,7 +52,7 @@ func TestTimelineOnPostgres(t *testing.T) {
 	})
 	t.Run("QueriesMatchSQLite", func(t *testing.T) { queriesMatch(t, pop, lite, pg) })
 	t.Run("DocumentedQueriesRun", func(t *testing.T) {
-		documentedQueriesRun(t, map[string]readmodel.Querier{"sql": pg, "sqlite": lite})
+		readmodeltest.DocumentedQueries(t, "../../../docs/readmodels.md", map[string]readmodel.Querier{"sql": pg, "sqlite": lite})
 	})
 }
 
@@ -75,51 +74,6 @@ func queriesMatch(t *testing.T, pop population, want, got readmodel.Querier) {
 		require.NoError(t, err)
 		assert.Equal(t, w, g, "timeline.FindCustomer %s", ref)
 	}
-}
-
-// documentedQueriesRun runs every fenced query of docs/readmodels.md
-// whose info string names a store (sql: PostgreSQL, sqlite: SQLite) and
-// requires rows from each.
-func documentedQueriesRun(t *testing.T, stores map[string]readmodel.Querier) {
-	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "docs", "readmodels.md"))
-	require.NoError(t, err)
-	blocks := fenced(string(doc))
-	require.NotEmpty(t, blocks)
-	for _, b := range blocks {
-		q, ok := stores[b.info]
-		if !ok {
-			continue
-		}
-		rows, err := q.Query(t.Context(), b.text)
-		require.NoError(t, err, "%s:\n%s", b.info, b.text)
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		require.NoError(t, rows.Err())
-		require.NoError(t, rows.Close())
-		assert.Positive(t, n, "%s returns no rows:\n%s", b.info, b.text)
-	}
-}
-
-// block is a fenced code block of a markdown document.
-type block struct{ info, text string }
-
-func fenced(doc string) []block {
-	var out []block
-	var cur *block
-	for _, line := range strings.Split(doc, "\n") {
-		switch {
-		case cur == nil && strings.HasPrefix(line, "```"):
-			cur = &block{info: strings.TrimPrefix(line, "```")}
-		case cur != nil && line == "```":
-			out = append(out, *cur)
-			cur = nil
-		case cur != nil:
-			cur.text += line + "\n"
-		}
-	}
-	return out
 }
 
 // tableQueries dump every table the runtime and the timeline keep, in an
