@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"slices"
 	"sync"
 
 	"github.com/ledgerline/ledgerline/eventstore"
@@ -57,15 +56,17 @@ func (c *headCache) remember(last eventstore.Record) {
 // guess returns the heads of reqs[todo] that need no read: remembered
 // heads that the first request on their stream expects, and empty heads
 // for streams the first request expects not to exist. It returns the
-// other streams, sorted, as unknown.
+// other streams as unknown, each once.
 func (c *headCache) guess(reqs []eventstore.AppendRequest, todo []int) (map[string]head, []string) {
 	heads := make(map[string]head, len(todo))
 	var unknown []string
+	seen := make(map[string]bool, len(todo))
 	for _, i := range todo {
 		r := reqs[i]
-		if _, done := heads[r.Stream]; done || slices.Contains(unknown, r.Stream) {
+		if seen[r.Stream] {
 			continue
 		}
+		seen[r.Stream] = true
 		h, ok := c.get(r.Stream)
 		switch {
 		case ok && r.Expected.Matches(h.version):
