@@ -108,7 +108,9 @@ func (r *Runtime) Migrate(ctx context.Context) error {
 // only after the router and its subscribers have stopped.
 func (r *Runtime) Run(ctx context.Context) error {
 	if err := r.Migrate(ctx); err != nil {
-		return err
+		// A cancellation during the migration shows as the driver's
+		// "transaction already rolled back": report it as what it is.
+		return errors.Join(context.Cause(ctx), err)
 	}
 	logger := watermill.NewSlogLogger(r.log)
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: 10 * time.Second}, logger)

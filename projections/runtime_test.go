@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -205,4 +206,29 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// cancelledMidMigrate is a read-model store whose Migrate is cut off the
+// way a driver reports a context cancelled during the commit: the context
+// ends and the error says nothing of it.
+type cancelledMidMigrate struct {
+	readmodel.Store
+	cancel context.CancelFunc
+}
+
+func (s cancelledMidMigrate) Migrate(context.Context, []string) error {
+	s.cancel()
+	return errors.New("commit read-model transaction: sql: transaction has already been committed or rolled back")
+}
+
+func TestRuntimeReportsACancellationDuringItsMigration(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	rt, err := projections.New(projections.Config{Events: f.events, ReadModels: cancelledMidMigrate{Store: f.models, cancel: cancel},
+		Catalogue: testCatalogue, Projectors: []projections.Projector{&counter{}}})
+	require.NoError(t, err)
+	err = rt.Run(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "already been committed or rolled back")
 }
