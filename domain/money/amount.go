@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
+	"strings"
 
 	"github.com/ledgerline/ledgerline/domain"
 )
@@ -25,10 +27,18 @@ func (a Amount) Validate() error { return a.Currency.Validate() }
 func (a Amount) String() string {
 	e := a.Currency.Exponent()
 	if e <= 0 {
-		return fmt.Sprintf("%d %s", a.Minor, a.Currency)
+		return strconv.FormatInt(a.Minor, 10) + " " + string(a.Currency)
 	}
-	r := new(big.Rat).SetFrac(big.NewInt(a.Minor), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e)), nil))
-	return r.FloatString(e) + " " + string(a.Currency)
+	sign, magnitude := "", uint64(a.Minor)
+	if a.Minor < 0 {
+		sign, magnitude = "-", -magnitude // two's complement: exact for math.MinInt64 too
+	}
+	digits := strconv.FormatUint(magnitude, 10)
+	if len(digits) <= e {
+		digits = strings.Repeat("0", e+1-len(digits)) + digits
+	}
+	cut := len(digits) - e
+	return sign + digits[:cut] + "." + digits[cut:] + " " + string(a.Currency)
 }
 
 // Add returns a+b; both must be in the same currency.

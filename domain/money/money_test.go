@@ -76,6 +76,11 @@ func TestString(t *testing.T) {
 	assert.Equal(t, "-0.05 EUR", money.New(-5, "EUR").String())
 	assert.Equal(t, "1234 JPY", money.New(1234, "JPY").String())
 	assert.Equal(t, "1.234 KWD", money.New(1234, "KWD").String())
+	assert.Equal(t, "0.00 EUR", money.New(0, "EUR").String())
+	assert.Equal(t, "-120.00 USD", money.New(-12000, "USD").String())
+	assert.Equal(t, "0.007 KWD", money.New(7, "KWD").String())
+	assert.Equal(t, "-92233720368547758.08 EUR", money.New(math.MinInt64, "EUR").String())
+	assert.Equal(t, "92233720368547758.07 EUR", money.New(math.MaxInt64, "EUR").String())
 }
 
 func TestSumAndProduct(t *testing.T) {
