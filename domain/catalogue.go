@@ -17,23 +17,36 @@ type EventSpec struct {
 	// Version is the current schema version; encoding always writes it.
 	Version int
 	// Unmarshal decodes a payload at the current version into the event
-	// value (not a pointer); [Define] builds it.
-	Unmarshal func(data []byte) (Event, error)
+	// value (not a pointer) with decode; [Define] builds it.
+	Unmarshal func(data []byte, decode Decoder) (Event, error)
 	// Upcasters[v] upcasts version v to v+1, for v < Version.
 	Upcasters map[int]Upcaster
 }
+
+// Decoder decodes a JSON document into the value v points to, with
+// encoding/json's Unmarshal semantics.
+type Decoder func(data []byte, v any) error
 
 // Catalogue knows every event type: it encodes payloads at their current
 // schema version and decodes (upcasting) any version ever written. It is
 // safe for concurrent use once built.
 type Catalogue struct {
-	specs map[string]EventSpec
+	specs  map[string]EventSpec
+	decode Decoder
+}
+
+// WithDecoder returns a catalogue of the same specs that decodes payloads
+// with d rather than encoding/json's Unmarshal: the composition root can
+// choose a faster implementation of the same semantics without the domain
+// importing it.
+func (c *Catalogue) WithDecoder(d Decoder) *Catalogue {
+	return &Catalogue{specs: c.specs, decode: d}
 }
 
 // NewCatalogue builds a catalogue of specs; a type listed twice panics,
 // since that is a programming error caught by any test.
 func NewCatalogue(specs ...[]EventSpec) *Catalogue {
-	c := &Catalogue{specs: map[string]EventSpec{}}
+	c := &Catalogue{specs: map[string]EventSpec{}, decode: json.Unmarshal}
 	for _, group := range specs {
 		for _, s := range group {
 			if _, dup := c.specs[s.Type]; dup {
@@ -87,7 +100,7 @@ func (c *Catalogue) Decode(typ string, version int, data []byte) (Event, error) 
 			return nil, fmt.Errorf("decode %s: upcast from version %d: %w", typ, v, err)
 		}
 	}
-	e, err := spec.Unmarshal(data)
+	e, err := spec.Unmarshal(data, c.decode)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s v%d: %w", typ, version, err)
 	}
@@ -100,9 +113,9 @@ func (c *Catalogue) Decode(typ string, version int, data []byte) (Event, error) 
 func Define[T Event](version int, upcasters map[int]Upcaster) EventSpec {
 	var zero T
 	return EventSpec{Type: zero.EventType(), Version: version, Upcasters: upcasters,
-		Unmarshal: func(data []byte) (Event, error) {
+		Unmarshal: func(data []byte, decode Decoder) (Event, error) {
 			var e T
-			err := json.Unmarshal(data, &e)
+			err := decode(data, &e)
 			return e, err
 		}}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/ledgerline/ledgerline/domain"
-	"github.com/ledgerline/ledgerline/domain/catalogue"
 	"github.com/ledgerline/ledgerline/eventstore"
 	"github.com/ledgerline/ledgerline/eventstore/embedded"
 	"github.com/ledgerline/ledgerline/eventstore/kurrentdb"
@@ -63,7 +62,7 @@ func (o *options) openPostgres(ctx context.Context, log *slog.Logger) (*backend,
 	if err != nil {
 		return nil, errors.Join(err, events.Close())
 	}
-	return &backend{events: events, models: models, catalogue: catalogue.New(), location: redact(o.store), log: log}, nil
+	return &backend{events: events, models: models, catalogue: newCatalogue(), location: redact(o.store), log: log}, nil
 }
 
 // openKurrentDB opens the event log in KurrentDB, with read models in
@@ -77,7 +76,7 @@ func (o *options) openKurrentDB(ctx context.Context, log *slog.Logger) (*backend
 	if err != nil {
 		return nil, errors.Join(err, events.Close())
 	}
-	return &backend{events: events, models: models, catalogue: catalogue.New(), location: redact(o.store), log: log}, nil
+	return &backend{events: events, models: models, catalogue: newCatalogue(), location: redact(o.store), log: log}, nil
 }
 
 // openReadModels opens the read-model store: --readmodels if set, else
@@ -132,7 +131,7 @@ func (o *options) openEmbedded(ctx context.Context, log *slog.Logger) (*backend,
 	if err != nil {
 		return nil, errors.Join(err, events.Close())
 	}
-	return &backend{events: events, models: models, catalogue: catalogue.New(), location: path, log: log}, nil
+	return &backend{events: events, models: models, catalogue: newCatalogue(), location: path, log: log}, nil
 }
 
 // projectors returns the read models every backend maintains.

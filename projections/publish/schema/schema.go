@@ -86,7 +86,7 @@ func Files(cat *domain.Catalogue) (map[string][]byte, error) {
 	out[EnvelopeFile()] = b
 	for _, typ := range cat.Types() {
 		spec, _ := cat.Spec(typ)
-		e, err := spec.Unmarshal([]byte(`{}`))
+		e, err := spec.Unmarshal([]byte(`{}`), json.Unmarshal)
 		if err != nil {
 			return nil, fmt.Errorf("schema of %s: decode an empty payload: %w", typ, err)
 		}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ledgerline/ledgerline/commands"
+	"github.com/ledgerline/ledgerline/commands/demo"
+	"github.com/ledgerline/ledgerline/domain/catalogue"
+	"github.com/ledgerline/ledgerline/eventstore"
+	"github.com/ledgerline/ledgerline/eventstore/memory"
+)
+
+// TestCatalogueDecodesAsTheStandardLibrary decodes every event of a demo
+// log, which holds every event type, with the CLI's catalogue and with
+// encoding/json: the payloads are equal, and so are the errors of a
+// payload neither can read.
+func TestCatalogueDecodesAsTheStandardLibrary(t *testing.T) {
+	store := memory.New(func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) })
+	_, err := demo.Generate(t.Context(), commands.NewHandler(store, catalogue.New()), demo.Config{Seed: 5, Customers: demo.MinCustomers, Days: demo.MinDays})
+	require.NoError(t, err)
+	recs, err := store.ReadAll(t.Context(), eventstore.ReadAllOptions{Limit: 1 << 20})
+	require.NoError(t, err)
+	fast, std := newCatalogue(), catalogue.New()
+	types := map[string]bool{}
+	for _, r := range recs {
+		want, err := std.Decode(r.Type, r.SchemaVersion, r.Data)
+		require.NoError(t, err)
+		got, err := fast.Decode(r.Type, r.SchemaVersion, r.Data)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "%s at %d", r.Type, r.Position)
+		types[r.Type] = true
+	}
+	assert.Len(t, types, len(std.Types()))
+	for _, bad := range []string{`{"stars":"five"}`, `{"stars":`, `[]`} {
+		_, errStd := std.Decode("customer.rating_given", 1, []byte(bad))
+		_, errFast := fast.Decode("customer.rating_given", 1, []byte(bad))
+		assert.Equal(t, errStd != nil, errFast != nil, bad)
+	}
+}
