@@ -97,7 +97,9 @@ func runRebuild(cmd *cobra.Command, opts *options, named []string, all bool, bat
 			return err
 		}
 	}
+	restore := bulkGC()
 	reps, err := o.Rebuild(cmd.Context(), ps...)
+	restore()
 	bar.finish()
 	if err != nil {
 		return err
@@ -146,7 +148,9 @@ func runVerify(cmd *cobra.Command, opts *options, name string, batch int) error 
 	if err != nil {
 		return err
 	}
+	restore := bulkGC()
 	v, err := o.Verify(cmd.Context(), p)
+	restore()
 	bar.finish()
 	if err != nil {
 		return err

@@ -10,14 +10,14 @@ import (
 	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
-	"github.com/ledgerline/ledgerline/projections/value/batch"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 )
 
 // Projector keeps the churn evidence: one row per event that can tell a
 // customer is drifting away (or back).
 type Projector struct{}
 
-var _ projections.Projector = Projector{}
+var _ projections.Rebuilder = Projector{}
 
 // New returns the churn projector.
 func New() Projector { return Projector{} }
@@ -46,22 +46,62 @@ var evidenceColumns = []string{"event_id", "customer_id", "type", "occurred_at",
 func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projections.Event) error {
 	rows := batch.NewInsert("churn_evidence", evidenceColumns, "ON CONFLICT (event_id) DO NOTHING")
 	for _, e := range events {
-		if !relevant[e.Type] {
+		row, err := evidenceOf(e)
+		if err != nil {
+			return err
+		}
+		if row == nil {
 			continue
 		}
-		id, err := customer.ParseStream(e.Stream)
-		if err != nil {
-			continue // a customer event type on a stream that is not a customer's: not ours
-		}
-		p, err := e.Payload()
-		if err != nil {
-			return fmt.Errorf("%w: churn evidence of event %s: %w", projections.ErrPermanent, e.ID, err)
-		}
-		if err := rows.Add(ctx, tx, evidenceRow(e, id, p)...); err != nil {
+		if err := rows.Add(ctx, tx, row...); err != nil {
 			return fmt.Errorf("churn evidence of event %s: %w", e.ID, err)
 		}
 	}
 	return rows.Flush(ctx, tx)
+}
+
+// Fold implements [projections.Rebuilder]: evidence rows are handed over
+// a batch at a time; nothing waits in memory.
+func (Projector) Fold() projections.Fold { return fold{} }
+
+// fold is the churn projection's [projections.Fold].
+type fold struct{}
+
+// Add implements [projections.Fold].
+func (fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
+	rows := projections.Rows{Table: "churn_evidence", Columns: evidenceColumns}
+	var refused []projections.Refusal
+	for _, e := range events {
+		row, err := evidenceOf(e)
+		switch {
+		case err != nil:
+			refused = append(refused, projections.Refusal{Event: e, Err: err})
+		case row != nil:
+			rows.Values = append(rows.Values, row)
+		}
+	}
+	rows.SortByUUID()
+	return []projections.Rows{rows}, refused
+}
+
+// Finish implements [projections.Fold]: nothing waits in memory.
+func (fold) Finish() []projections.Rows { return nil }
+
+// evidenceOf returns the evidence row of e, nil if e is no evidence; an
+// error, marked [projections.ErrPermanent], if its payload is unreadable.
+func evidenceOf(e projections.Event) ([]any, error) {
+	if !relevant[e.Type] {
+		return nil, nil
+	}
+	id, err := customer.ParseStream(e.Stream)
+	if err != nil {
+		return nil, nil // a customer event type on a stream that is not a customer's: not ours
+	}
+	p, err := e.Payload()
+	if err != nil {
+		return nil, fmt.Errorf("%w: churn evidence of event %s: %w", projections.ErrPermanent, e.ID, err)
+	}
+	return evidenceRow(e, id, p), nil
 }
 
 // evidenceRow returns the evidence columns of one event; the details
@@ -69,7 +109,7 @@ func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projecti
 // reasons) is left out: it may be personal data.
 func evidenceRow(e projections.Event, id uuid.UUID, p domain.Event) []any {
 	row := make([]any, len(evidenceColumns))
-	row[0], row[1], row[2], row[3] = e.ID.String(), id.String(), e.Type, readmodel.Timestamp(e.OccurredAt)
+	row[0], row[1], row[2], row[3] = e.ID, id, e.Type, e.OccurredAt
 	switch ev := p.(type) {
 	case customer.RatingGiven:
 		row[4] = ev.Stars

@@ -33,14 +33,28 @@ type build struct {
 	events  uint64
 	target  uint64
 	skipped []skipped
+	// fold, while the bulk pass of a [projections.Rebuilder] runs, builds
+	// the model instead of Project; deferred are the index statements it
+	// leaves for after the bulk load.
+	fold     projections.Fold
+	deferred []string
 }
 
-// startBuild creates the projector's tables in shadow.
+// startBuild creates the projector's tables in shadow, which is empty. A
+// [projections.Rebuilder] gets a fold, and its indexes wait until the end
+// of the bulk pass ([build.finish]): building an index once over the
+// loaded rows costs less than maintaining it row by row.
 func (o *Operator) startBuild(ctx context.Context, p projections.Projector, shadow readmodel.Shadow, target uint64) (*build, error) {
-	if err := shadow.Migrate(ctx, p.Schema(shadow.Dialect())); err != nil {
+	b := &build{cfg: o.cfg, p: p, shadow: shadow, target: target}
+	ddl := p.Schema(shadow.Dialect())
+	if r, ok := p.(projections.Rebuilder); ok {
+		b.fold = r.Fold()
+		ddl, b.deferred = splitIndexes(ddl)
+	}
+	if err := shadow.Migrate(ctx, ddl); err != nil {
 		return nil, fmt.Errorf("create %s's tables in the shadow: %w", p.Name(), err)
 	}
-	return &build{cfg: o.cfg, p: p, shadow: shadow, target: target}, nil
+	return b, nil
 }
 
 // runAll applies the log after position after, up to until (0: to the
@@ -51,17 +65,13 @@ func (o *Operator) startBuild(ctx context.Context, p projections.Projector, shad
 func runAll(ctx context.Context, cfg Config, bs []*build, after, until uint64) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	feeds := make([]chan []eventstore.Record, len(bs))
+	feeds := make([]chan []projections.Event, len(bs))
 	var wg sync.WaitGroup
 	for i, b := range bs {
-		feeds[i] = make(chan []eventstore.Record, 2)
+		feeds[i] = make(chan []projections.Event, 2)
 		wg.Go(func() {
-			for recs := range feeds[i] {
-				if err := b.apply(ctx, recs); err != nil {
-					cancel(err)
-					return
-				}
-				b.progress()
+			if err := b.run(ctx, feeds[i]); err != nil {
+				cancel(err)
 			}
 		})
 	}
@@ -74,8 +84,9 @@ func runAll(ctx context.Context, cfg Config, bs []*build, after, until uint64) e
 }
 
 // read sends the log's batches after position after, up to until, to
-// every feed, and closes the feeds at the end.
-func read(ctx context.Context, cfg Config, after, until uint64, feeds []chan []eventstore.Record) error {
+// every feed, and closes the feeds at the end. Every build gets the same
+// slice of events, which decodes each payload for whoever asks.
+func read(ctx context.Context, cfg Config, after, until uint64, feeds []chan []projections.Event) error {
 	defer func() {
 		for _, f := range feeds {
 			close(f)
@@ -89,9 +100,10 @@ func read(ctx context.Context, cfg Config, after, until uint64, feeds []chan []e
 		if recs = below(recs, until); len(recs) == 0 {
 			return nil
 		}
+		events := projections.Events(cfg.Catalogue, recs) // shared: builds only read them
 		for _, f := range feeds {
 			select {
-			case f <- recs:
+			case f <- events:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -113,24 +125,46 @@ func below(recs []eventstore.Record, until uint64) []eventstore.Record {
 	return recs
 }
 
-// apply applies recs in one shadow transaction, retrying a transient
+// run applies the batches of feed: through Project, or during a fold's
+// bulk pass through the fold.
+func (b *build) run(ctx context.Context, feed <-chan []projections.Event) error {
+	if b.fold != nil {
+		return b.runFold(ctx, feed)
+	}
+	for events := range feed {
+		if err := b.apply(ctx, events); err != nil {
+			return err
+		}
+		b.progress()
+	}
+	return nil
+}
+
+// apply applies events in one shadow transaction, retrying a transient
 // failure; on a permanent one it applies them one by one and skips those
 // the projector refuses.
-func (b *build) apply(ctx context.Context, recs []eventstore.Record) error {
+func (b *build) apply(ctx context.Context, events []projections.Event) error {
+	err := attempt(ctx, func() error { return b.applyBatch(ctx, events) })
+	if errors.Is(err, projections.ErrPermanent) {
+		return b.applySingly(ctx, events)
+	}
+	return err
+}
+
+// attempt runs fn up to batchAttempts times, pausing in between, until it
+// succeeds or fails with [projections.ErrPermanent].
+func attempt(ctx context.Context, fn func() error) error {
 	var err error
-	for attempt := range batchAttempts {
+	for i := range batchAttempts {
 		if err = ctx.Err(); err != nil {
 			return err
 		}
-		if err = b.applyBatch(ctx, recs); err == nil || errors.Is(err, projections.ErrPermanent) {
-			break
+		if err = fn(); err == nil || errors.Is(err, projections.ErrPermanent) {
+			return err
 		}
-		if attempt < batchAttempts-1 {
-			pause(ctx, attempt)
+		if i < batchAttempts-1 {
+			pause(ctx, i)
 		}
-	}
-	if errors.Is(err, projections.ErrPermanent) {
-		return b.applySingly(ctx, recs)
 	}
 	return err
 }
@@ -144,46 +178,45 @@ func pause(ctx context.Context, attempt int) {
 	}
 }
 
-// applyBatch applies recs through the projector, as the runtime's handler
+// applyBatch applies events through the projector, as the runtime's handler
 // does, in a transaction that moves the shadow's checkpoint. Its context
 // is not cancellable: SQLite's driver watches a cancellable context with a
 // goroutine per statement, which costs more than the statement; ctx is
 // checked between batches instead.
-func (b *build) applyBatch(ctx context.Context, recs []eventstore.Record) (err error) {
+func (b *build) applyBatch(ctx context.Context, events []projections.Event) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("project %s: panic: %v", b.p.Name(), r)
 		}
 	}()
-	last := recs[len(recs)-1]
+	last := events[len(events)-1]
 	to := readmodel.Checkpoint{Position: last.Position, RecordedAt: last.RecordedAt}
-	events := projections.Events(b.cfg.Catalogue, recs)
 	err = b.shadow.Apply(context.WithoutCancel(ctx), b.p.Name(), b.at.Position, to, func(ctx context.Context, tx readmodel.Tx) error {
 		return b.p.Project(ctx, tx, events)
 	})
 	if err != nil {
 		return fmt.Errorf("project %s after %d: %w", b.p.Name(), b.at.Position, err)
 	}
-	b.at, b.events = to, b.events+uint64(len(recs))
+	b.at, b.events = to, b.events+uint64(len(events))
 	return nil
 }
 
-// applySingly applies recs one event per transaction; an event the
+// applySingly applies events one event per transaction; an event the
 // projector refuses permanently is skipped (the checkpoint moves past it)
 // and remembered.
-func (b *build) applySingly(ctx context.Context, recs []eventstore.Record) error {
-	for _, r := range recs {
-		err := b.applyBatch(ctx, []eventstore.Record{r})
+func (b *build) applySingly(ctx context.Context, events []projections.Event) error {
+	for _, e := range events {
+		err := b.applyBatch(ctx, []projections.Event{e})
 		if err == nil {
 			continue
 		}
 		if !errors.Is(err, projections.ErrPermanent) {
 			return err
 		}
-		b.skipped = append(b.skipped, skipped{after: b.at.Position, rec: r, reason: err.Error()})
-		to := readmodel.Checkpoint{Position: r.Position, RecordedAt: r.RecordedAt}
+		b.skipped = append(b.skipped, skipped{after: b.at.Position, rec: e.Record, reason: err.Error()})
+		to := readmodel.Checkpoint{Position: e.Position, RecordedAt: e.RecordedAt}
 		if err := b.shadow.Apply(context.WithoutCancel(ctx), b.p.Name(), b.at.Position, to, noRows); err != nil {
-			return fmt.Errorf("skip event %d of %s: %w", r.Position, b.p.Name(), err)
+			return fmt.Errorf("skip event %d of %s: %w", e.Position, b.p.Name(), err)
 		}
 		b.at = to
 	}

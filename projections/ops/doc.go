@@ -27,11 +27,24 @@
 // therefore applied by the live runtime afterwards; none is lost or
 // applied twice.
 //
+// A projector that is a [projections.Rebuilder] is built through its fold
+// instead of Project during the bulk pass: rows that no later event
+// changes (one per event) are copied in bulk a batch at a time, rows that
+// later events keep changing (a directory's counters) are folded in memory
+// and written once when the pass ends, and the CREATE INDEX statements of
+// its schema run after the load. The fold works on a batch in a goroutine
+// of its own while the rows of the batch before are being copied. This is
+// what makes a rebuild cost about what writing its rows costs;
+// `projections verify` checks the fold's model against the live one,
+// which Project built.
+//
 // A batch the projector refuses with [projections.ErrPermanent] is applied
 // again one event per transaction; the events it still refuses are skipped
 // and become the projection's projection_poison rows (the live runtime
-// skips whole batches, the rebuild single events). Other errors are
-// retried a few times, then end the rebuild, which drops its shadow.
+// skips whole batches, the rebuild single events). A fold skips the
+// events it refuses in the same way. Other errors are retried a few
+// times (a fold does no I/O, so its copies can be), then end the rebuild,
+// which drops its shadow.
 //
 // # Verify
 //

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ledgerline/ledgerline/projections"
@@ -33,11 +34,15 @@ type Report struct {
 
 // Rebuild rebuilds the read models of ps from the whole log without
 // showing readers a half-built model. Each projection is built in a
-// shadow of its own (see [readmodel.Shadower]) from position 0 through its
-// own Project, in large batches; the log is read once for them all, by a
-// goroutine that feeds every build, each applying in a goroutine of its
-// own. The reads go on to the log's head as it is once the bulk pass ends.
-// Then each shadow is swapped in under the checkpoint guard: the
+// shadow of its own (see [readmodel.Shadower]) from position 0, in large
+// batches: through its fold if it is a [projections.Rebuilder] (rows
+// copied in bulk, what later events change folded in memory and written
+// once, indexes built after the load), else through its own Project. The
+// log is read once for them all, by a goroutine that feeds every build,
+// each applying in a goroutine of its own. The reads go on to the log's
+// head as it is once the bulk pass ends; then the folds write what they
+// kept and the indexes are built, concurrently. Then each shadow is
+// swapped in under the checkpoint guard: the
 // projection's live tables, its live checkpoint (the rebuild's own, so an
 // event appended after the last read is applied by the live runtime
 // afterwards, not lost) and its poison rows change in one transaction. A
@@ -67,6 +72,9 @@ func (o *Operator) Rebuild(ctx context.Context, ps ...projections.Projector) ([]
 	if err := runAll(ctx, o.cfg, bs, 0, 0); err != nil {
 		return nil, fmt.Errorf("rebuild %s: %w", names(ps), err)
 	}
+	if err := finishAll(ctx, bs); err != nil {
+		return nil, fmt.Errorf("rebuild %s: %w", names(ps), err)
+	}
 	built := time.Now()
 	var reps []Report
 	for _, b := range bs {
@@ -77,6 +85,18 @@ func (o *Operator) Rebuild(ctx context.Context, ps ...projections.Projector) ([]
 		reps = append(reps, rep)
 	}
 	return reps, nil
+}
+
+// finishAll finishes the builds' folds concurrently: each writes its
+// folded rows and builds its indexes on a connection of its own.
+func finishAll(ctx context.Context, bs []*build) error {
+	errs := make([]error, len(bs))
+	var wg sync.WaitGroup
+	for i, b := range bs {
+		wg.Go(func() { errs[i] = b.finish(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func distinct(ps []projections.Projector) error {

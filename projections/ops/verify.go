@@ -78,6 +78,9 @@ func (b *build) verifyAt(ctx context.Context, live readmodel.Store, position uin
 	if err := runAll(ctx, b.cfg, []*build{b}, b.at.Position, position); err != nil {
 		return Verification{}, false, fmt.Errorf("verify %s: %w", b.p.Name(), err)
 	}
+	if err := b.finish(ctx); err != nil {
+		return Verification{}, false, fmt.Errorf("verify %s: %w", b.p.Name(), err)
+	}
 	v, err := b.compare(ctx, live)
 	if err != nil {
 		return Verification{}, false, fmt.Errorf("verify %s: %w", b.p.Name(), err)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"time"
+
+	"github.com/google/uuid"
 )
 
 // ErrShadowBusy means another caller, in this process or another, holds
@@ -72,13 +75,40 @@ var shadowName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 func ValidShadowName(name string) bool { return shadowName.MatchString(name) }
 
 // Copier is an optional capability of a [Tx]: bulk loading of new rows,
-// cheaper than multi-row INSERTs (PostgreSQL's COPY). Values are those
-// [Tx.Exec] takes: [Timestamp] text, UUID text, int64, string, bool,
-// []byte and nil. There is no ON CONFLICT: a row that breaks a constraint
-// fails the statement, as a plain INSERT would. Callers fall back to
-// INSERT statements when a Tx lacks it.
+// as cheaply as the store can (PostgreSQL's binary COPY, SQLite's
+// prepared multi-row INSERTs). Values are Go values of the columns'
+// kinds, not text:
+//
+//   - nil (NULL), string, []byte, int64 (int, int32 and int16 too),
+//     float64 and bool;
+//   - time.Time for time columns: the instant at microsecond precision
+//     (truncated, as [Timestamp] does), and the zero time is NULL. SQLite
+//     stores it as [TimeLayout] text in UTC, exactly what [Timestamp]
+//     gives, so rows copied and rows inserted with [Tx.Exec] compare and
+//     sort the same;
+//   - uuid.UUID (github.com/google/uuid) for UUID columns; SQLite stores
+//     its canonical text, as id.String() gives.
+//
+// Text for a time or UUID column is outside the contract: PostgreSQL's
+// binary COPY refuses [Timestamp] text, and takes UUID text only by
+// parsing it in the client. There is no ON CONFLICT: a row that
+// breaks a constraint fails the statement, as a plain INSERT would.
+// Callers fall back to INSERT statements when a Tx lacks it.
 type Copier interface {
 	// CopyFrom inserts rows, each holding one value per column, into
 	// table.
 	CopyFrom(ctx context.Context, table string, columns []string, rows [][]any) error
+}
+
+// ExecValue turns a [Copier] value into the value [Tx.Exec] takes for the
+// same column: a time.Time into [Timestamp] text, a uuid.UUID into its
+// text; other values are the same for both.
+func ExecValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return Timestamp(x)
+	case uuid.UUID:
+		return x.String()
+	}
+	return v
 }

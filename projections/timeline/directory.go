@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 )
 
 // registration is the part of a registration event the directory keeps.
@@ -20,23 +20,18 @@ type registration struct {
 	SampleIndex int    `json:"sample_index"`
 }
 
-// registrationsPerInsert is how many directory rows one INSERT carries.
-const registrationsPerInsert = 64
-
-// registrationColumns is the number of values of a directory row.
-const registrationColumns = 7
-
 // directory keeps the customers table: a row per registered customer, its
-// name blanked once forgotten. Registrations are inserted
-// registrationsPerInsert at a time (one statement per row costs a round
-// trip each on PostgreSQL); pending ones are written before anything that
-// may touch their rows: a forgetting, and the batch's activity.
+// name blanked once forgotten. Registrations are inserted a few dozen at a
+// time ([batch.Insert]: one statement per row costs a round trip each on
+// PostgreSQL); pending ones are written before anything that may touch
+// their rows: a forgetting, and the batch's activity. Of two
+// registrations of one customer, the first stays.
 type directory struct {
-	args []any
+	pending *batch.Insert
 }
 
 func newDirectory() *directory {
-	return &directory{args: make([]any, 0, registrationsPerInsert*registrationColumns)}
+	return &directory{pending: batch.NewInsert("customers", customerColumns[:7], "ON CONFLICT (customer_id) DO NOTHING")}
 }
 
 func (d *directory) add(ctx context.Context, tx readmodel.Tx, e projections.Event, en entry) error {
@@ -44,14 +39,10 @@ func (d *directory) add(ctx context.Context, tx readmodel.Tx, e projections.Even
 	switch e.Type {
 	case "customer.registered":
 		var r registration
-		if err = json.Unmarshal(e.Data, &r); err != nil {
-			return fmt.Errorf("%w: registration %s: %w", projections.ErrPermanent, e.ID, err)
+		if r, err = registrationOf(e); err != nil {
+			return err
 		}
-		d.args = append(d.args, en.customer.String(), r.Kind, r.Name, r.Source, r.SourceID, sampleIndex(r.SampleIndex),
-			readmodel.Timestamp(e.OccurredAt))
-		if len(d.args) == cap(d.args) {
-			err = d.flush(ctx, tx)
-		}
+		err = d.pending.Add(ctx, tx, en.customer, r.Kind, r.Name, r.Source, r.SourceID, sampleIndex(r.SampleIndex), e.OccurredAt)
 	case "customer.forgotten":
 		if err = d.flush(ctx, tx); err == nil {
 			err = tx.Exec(ctx, `UPDATE customers SET forgotten = TRUE, display_name = '' WHERE customer_id = $1`, en.customer.String())
@@ -63,31 +54,19 @@ func (d *directory) add(ctx context.Context, tx readmodel.Tx, e projections.Even
 	return nil
 }
 
-// flush inserts the pending registrations; of two for one customer, the
-// first stays.
+// flush inserts the pending registrations.
 func (d *directory) flush(ctx context.Context, tx readmodel.Tx) error {
-	if len(d.args) == 0 {
-		return nil
+	return d.pending.Flush(ctx, tx)
+}
+
+// registrationOf decodes the registration e is; an error, marked
+// [projections.ErrPermanent], if it is unreadable.
+func registrationOf(e projections.Event) (registration, error) {
+	var r registration
+	if err := json.Unmarshal(e.Data, &r); err != nil {
+		return r, fmt.Errorf("%w: registration %s: %w", projections.ErrPermanent, e.ID, err)
 	}
-	var b strings.Builder
-	b.WriteString(`INSERT INTO customers (customer_id, kind, display_name, source, source_id, sample_index, registered_at) VALUES `)
-	for i := range len(d.args) / registrationColumns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(")
-		for c := range registrationColumns {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", i*registrationColumns+c+1)
-		}
-		b.WriteString(")")
-	}
-	b.WriteString(` ON CONFLICT (customer_id) DO NOTHING`)
-	err := tx.Exec(ctx, b.String(), d.args...)
-	d.args = d.args[:0]
-	return err
+	return r, nil
 }
 
 func sampleIndex(i int) string {

@@ -3,18 +3,18 @@ package timeline
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 )
 
 // Projector maintains the timeline and customers tables.
 type Projector struct{}
 
-var _ projections.Projector = Projector{}
+var _ projections.Rebuilder = Projector{}
 
 // New returns the timeline projector.
 func New() Projector { return Projector{} }
@@ -25,48 +25,13 @@ func (Projector) Name() string { return Name }
 // Schema implements [projections.Projector].
 func (Projector) Schema(d readmodel.Dialect) []string { return schema(d) }
 
-// rowsPerInsert is how many timeline rows one INSERT statement carries:
-// one statement per row costs more than the row itself.
-const rowsPerInsert = 64
-
-const columns = 14
-
-var insertFull = insertRows(rowsPerInsert)
-
-// insertRows returns an INSERT of n timeline rows.
-func insertRows(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO timeline (position, event_id, stream, customer_id, version, type, channel, direction,
-	summary, amount_minor, currency, actor, occurred_at, recorded_at) VALUES `)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(")
-		for c := range columns {
-			if c > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "$%d", i*columns+c+1)
-		}
-		b.WriteString(")")
-	}
-	return b.String()
-}
-
 // Project implements [projections.Projector]: one timeline row per event,
 // and the customers directory kept up to date.
 func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projections.Event) error {
-	rows, dir := newRowWriter(tx), newDirectory()
+	rows, dir := make([][]any, 0, len(events)), newDirectory()
 	for _, e := range events {
 		en := describe(e)
-		err := rows.add(ctx, tx, int64(e.Position), e.ID.String(), e.Stream, nullUUID(en.customer),
-			int64(e.Version), e.Type, nullString(en.channel), nullString(en.direction), en.summary,
-			en.amount, nullString(en.currency), e.Metadata.Actor,
-			readmodel.Timestamp(e.OccurredAt), readmodel.Timestamp(e.RecordedAt))
-		if err != nil {
-			return fmt.Errorf("timeline rows up to %d: %w", e.Position, err)
-		}
+		rows = append(rows, timelineRow(e, en))
 		if en.customer == uuid.Nil {
 			continue
 		}
@@ -74,8 +39,8 @@ func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projecti
 			return err
 		}
 	}
-	if err := rows.flush(ctx, tx); err != nil {
-		return fmt.Errorf("timeline rows: %w", err)
+	if err := batch.Copy(ctx, tx, "timeline", columnNames, rows); err != nil {
+		return fmt.Errorf("timeline rows up to %d: %w", events[len(events)-1].Position, err)
 	}
 	if err := dir.flush(ctx, tx); err != nil {
 		return fmt.Errorf("customer directory: %w", err)
@@ -87,44 +52,11 @@ func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projecti
 var columnNames = []string{"position", "event_id", "stream", "customer_id", "version", "type", "channel", "direction",
 	"summary", "amount_minor", "currency", "actor", "occurred_at", "recorded_at"}
 
-// rowWriter writes timeline rows: with COPY when the transaction can
-// ([readmodel.Copier], once per batch), else with INSERTs of
-// rowsPerInsert rows.
-type rowWriter struct {
-	copier readmodel.Copier
-	args   []any
-	copies [][]any
-}
-
-func newRowWriter(tx readmodel.Tx) *rowWriter {
-	if c, ok := tx.(readmodel.Copier); ok {
-		return &rowWriter{copier: c}
-	}
-	return &rowWriter{args: make([]any, 0, rowsPerInsert*columns)}
-}
-
-func (w *rowWriter) add(ctx context.Context, tx readmodel.Tx, values ...any) error {
-	if w.copier != nil {
-		w.copies = append(w.copies, values)
-		return nil
-	}
-	w.args = append(w.args, values...)
-	if len(w.args) < cap(w.args) {
-		return nil
-	}
-	err := tx.Exec(ctx, insertFull, w.args...)
-	w.args = w.args[:0]
-	return err
-}
-
-func (w *rowWriter) flush(ctx context.Context, tx readmodel.Tx) error {
-	if w.copier != nil {
-		return w.copier.CopyFrom(ctx, "timeline", columnNames, w.copies)
-	}
-	if len(w.args) == 0 {
-		return nil
-	}
-	return tx.Exec(ctx, insertRows(len(w.args)/columns), w.args...)
+// timelineRow returns e's timeline row, described by en.
+func timelineRow(e projections.Event, en entry) []any {
+	return []any{int64(e.Position), e.ID, e.Stream, nullUUID(en.customer), int64(e.Version), e.Type,
+		nullString(en.channel), nullString(en.direction), en.summary, en.amount, nullString(en.currency),
+		e.Metadata.Actor, e.OccurredAt, e.RecordedAt}
 }
 
 // activity adds the timeline rows of positions first to last to their
@@ -155,5 +87,5 @@ func nullUUID(id uuid.UUID) any {
 	if id == uuid.Nil {
 		return nil
 	}
-	return id.String()
+	return id
 }

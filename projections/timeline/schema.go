@@ -9,7 +9,7 @@ func schema(d readmodel.Dialect) []string {
 	t := readmodel.TypesOf(d)
 	return []string{
 		`CREATE TABLE IF NOT EXISTS timeline (
-			position     BIGINT PRIMARY KEY,
+			position     ` + t.IntegerKey + ` PRIMARY KEY,
 			event_id     ` + t.UUID + ` NOT NULL,
 			stream       TEXT NOT NULL,
 			customer_id  ` + t.UUID + `,

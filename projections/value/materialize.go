@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
-	"github.com/ledgerline/ledgerline/projections/value/batch"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 	"github.com/ledgerline/ledgerline/projections/value/snapshot"
 )
 

@@ -10,14 +10,14 @@ import (
 	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
-	"github.com/ledgerline/ledgerline/projections/value/batch"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 )
 
 // Projector keeps the value facts: the customer directory, one row per
 // purchase and one per refund.
 type Projector struct{}
 
-var _ projections.Projector = Projector{}
+var _ projections.Rebuilder = Projector{}
 
 // New returns the value projector.
 func New() Projector { return Projector{} }
@@ -60,23 +60,16 @@ type factWriter struct {
 func newFactWriter() factWriter {
 	const keep = "ON CONFLICT (event_id) DO NOTHING"
 	return factWriter{
-		customers: batch.NewInsert("value_customers", []string{"customer_id", "source", "source_id", "registered_at"},
-			"ON CONFLICT (customer_id) DO NOTHING"),
-		purchases: batch.NewInsert("value_purchases", []string{"event_id", "customer_id", "purchase_id", "occurred_at",
-			"currency", "gross_minor", "discount_minor", "total_minor", "cost_minor", "discount_id"}, keep),
-		refunds: batch.NewInsert("value_refunds", []string{"event_id", "customer_id", "purchase_id", "occurred_at",
-			"currency", "amount_minor"}, keep),
+		customers: batch.NewInsert("value_customers", customerColumns[:4], "ON CONFLICT (customer_id) DO NOTHING"),
+		purchases: batch.NewInsert("value_purchases", purchaseColumns, keep),
+		refunds:   batch.NewInsert("value_refunds", refundColumns, keep),
 	}
 }
 
 func (w factWriter) add(ctx context.Context, tx readmodel.Tx, e projections.Event) error {
-	id, err := customer.ParseStream(e.Stream)
-	if err != nil {
-		return nil // a customer event type on a stream that is not a customer's: not ours
-	}
-	p, err := e.Payload()
-	if err != nil {
-		return fmt.Errorf("%w: value facts of event %s: %w", projections.ErrPermanent, e.ID, err)
+	id, p, err := factOf(e)
+	if err != nil || p == nil {
+		return err
 	}
 	if err := w.write(ctx, tx, e, id, p); err != nil {
 		return fmt.Errorf("value facts of event %s: %w", e.ID, err)
@@ -84,23 +77,55 @@ func (w factWriter) add(ctx context.Context, tx readmodel.Tx, e projections.Even
 	return nil
 }
 
+// factOf returns e's customer and payload, a nil payload if e is not a
+// value fact; an error, marked [projections.ErrPermanent], if its payload
+// is unreadable.
+func factOf(e projections.Event) (uuid.UUID, domain.Event, error) {
+	if !relevant[e.Type] {
+		return uuid.Nil, nil, nil
+	}
+	id, err := customer.ParseStream(e.Stream)
+	if err != nil {
+		return uuid.Nil, nil, nil // a customer event type on a stream that is not a customer's: not ours
+	}
+	p, err := e.Payload()
+	if err != nil {
+		return uuid.Nil, nil, fmt.Errorf("%w: value facts of event %s: %w", projections.ErrPermanent, e.ID, err)
+	}
+	return id, p, nil
+}
+
 func (w factWriter) write(ctx context.Context, tx readmodel.Tx, e projections.Event, id uuid.UUID, p domain.Event) error {
-	at := readmodel.Timestamp(e.OccurredAt)
 	switch ev := p.(type) {
 	case customer.Registered:
-		return w.customers.Add(ctx, tx, id.String(), ev.SourceSystem, ev.SourceID, at)
+		return w.customers.Add(ctx, tx, id, ev.SourceSystem, ev.SourceID, e.OccurredAt)
 	case customer.PurchaseRecorded:
-		return w.purchases.Add(ctx, tx, e.ID.String(), id.String(), ev.PurchaseID, at, string(ev.Currency),
-			ev.Subtotal(), ev.Discount, ev.Total, cost(ev), nullString(ev.DiscountID))
+		return w.purchases.Add(ctx, tx, purchaseRow(e, id, ev)...)
 	case customer.PurchaseRefunded:
-		return w.refunds.Add(ctx, tx, e.ID.String(), id.String(), ev.PurchaseID, at, string(ev.Currency), ev.Amount)
+		return w.refunds.Add(ctx, tx, refundRow(e, id, ev)...)
 	case customer.MergedInto:
 		return w.update(ctx, tx, `UPDATE value_customers SET merged_into = $2 WHERE customer_id = $1`, id.String(), ev.Into.String())
 	case customer.Forgotten:
 		return w.update(ctx, tx, `UPDATE value_customers SET forgotten_at = $2 WHERE customer_id = $1 AND forgotten_at IS NULL`,
-			id.String(), at)
+			id.String(), readmodel.Timestamp(e.OccurredAt))
 	}
 	return nil
+}
+
+var (
+	customerColumns = []string{"customer_id", "source", "source_id", "registered_at", "merged_into", "forgotten_at"}
+	purchaseColumns = []string{"event_id", "customer_id", "purchase_id", "occurred_at", "currency", "gross_minor",
+		"discount_minor", "total_minor", "cost_minor", "discount_id"}
+	refundColumns = []string{"event_id", "customer_id", "purchase_id", "occurred_at", "currency", "amount_minor"}
+)
+
+func purchaseRow(e projections.Event, id uuid.UUID, p customer.PurchaseRecorded) []any {
+	return []any{e.ID, id, p.PurchaseID, e.OccurredAt, string(p.Currency), p.Subtotal(), p.Discount, p.Total, cost(p),
+		nullString(p.DiscountID)}
+}
+
+func refundRow(e projections.Event, id uuid.UUID, r customer.PurchaseRefunded) []any {
+	return []any{e.ID, id, r.PurchaseID, e.OccurredAt, string(r.Currency), r.Amount}
 }
 
 // update writes the queued rows, so that it sees the registration of this

@@ -3,14 +3,11 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"database/sql/driver"
-	"encoding/hex"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ledgerline/ledgerline/eventstore/pgerr"
@@ -19,25 +16,31 @@ import (
 
 var _ readmodel.Copier = txn{}
 
-// CopyFrom implements [readmodel.Copier] with COPY … FROM STDIN in text
-// format: every value travels as the text the server parses for the
-// column, exactly as a string parameter of Exec does, so [readmodel.Timestamp]
-// text and UUID text load into timestamptz and uuid columns unchanged.
-// pgx's binary CopyFrom would need Go values of the columns' own types.
+// CopyFrom implements [readmodel.Copier] with COPY … FROM STDIN in binary
+// format on the transaction's connection: the server stores each value
+// without parsing text. The rows are encoded by encodeRows when it knows
+// every value's pairing with its column's type, else by pgx's CopyFrom. A
+// zero time.Time is NULL, and a uuid.UUID goes as its 16 bytes (pgx would
+// otherwise take it through its driver.Valuer text and parse that back).
 func (t txn) CopyFrom(ctx context.Context, table string, columns []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	var buf bytes.Buffer
 	for i, row := range rows {
 		if len(row) != len(columns) {
 			return fmt.Errorf("copy into %s: row %d has %d values for %d columns", table, i, len(row), len(columns))
 		}
-		if err := appendRow(&buf, row); err != nil {
-			return fmt.Errorf("copy into %s: row %d: %w", table, i, err)
-		}
 	}
-	_, err := t.tx.Conn().PgConn().CopyFrom(ctx, &buf, copyStatement(table, columns))
+	oids, err := t.columnTypes(ctx, table, columns)
+	if err != nil {
+		return err
+	}
+	if data, ok := encodeRows(oids, rows); ok {
+		_, err = t.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStatement(table, columns))
+		return pgerr.Translate(ctx, "copy into "+table, err)
+	}
+	src := &copySource{rows: rows, row: make([]any, len(columns)), next: -1}
+	_, err = t.tx.CopyFrom(ctx, pgx.Identifier{table}, columns, src)
 	return pgerr.Translate(ctx, "copy into "+table, err)
 }
 
@@ -46,75 +49,36 @@ func copyStatement(table string, columns []string) string {
 	for i, c := range columns {
 		cols[i] = pgx.Identifier{c}.Sanitize()
 	}
-	return `COPY ` + pgx.Identifier{table}.Sanitize() + ` (` + strings.Join(cols, ", ") + `) FROM STDIN`
+	return `COPY ` + pgx.Identifier{table}.Sanitize() + ` (` + strings.Join(cols, ", ") + `) FROM STDIN (FORMAT binary)`
 }
 
-// appendRow writes row as one line of COPY's text format.
-func appendRow(buf *bytes.Buffer, row []any) error {
-	for i, v := range row {
-		if i > 0 {
-			buf.WriteByte('\t')
+// copySource is pgx.CopyFromRows with the port's values mapped to what
+// pgx encodes directly, row by row into one reused slice (pgx encodes a
+// row before it asks for the next), so the caller's rows stay untouched.
+type copySource struct {
+	rows [][]any
+	row  []any
+	next int
+}
+
+func (s *copySource) Next() bool {
+	s.next++
+	return s.next < len(s.rows)
+}
+
+func (s *copySource) Values() ([]any, error) {
+	for i, v := range s.rows[s.next] {
+		switch x := v.(type) {
+		case time.Time:
+			if x.IsZero() {
+				v = nil
+			}
+		case uuid.UUID:
+			v = [16]byte(x)
 		}
-		if err := appendValue(buf, v); err != nil {
-			return fmt.Errorf("column %d: %w", i+1, err)
-		}
+		s.row[i] = v
 	}
-	buf.WriteByte('\n')
-	return nil
+	return s.row, nil
 }
 
-// copyEscaper escapes the characters COPY's text format gives a meaning.
-var copyEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-
-func appendValue(buf *bytes.Buffer, v any) error {
-	switch x := v.(type) {
-	case nil:
-		buf.WriteString(`\N`)
-	case string:
-		copyEscaper.WriteString(buf, x)
-	case []byte:
-		buf.WriteString(`\\x`)
-		buf.WriteString(hex.EncodeToString(x))
-	case int64:
-		buf.WriteString(strconv.FormatInt(x, 10))
-	case int:
-		buf.WriteString(strconv.Itoa(x))
-	case int32:
-		buf.WriteString(strconv.FormatInt(int64(x), 10))
-	case bool:
-		buf.WriteString(strconv.FormatBool(x))
-	case float64:
-		buf.WriteString(formatFloat(x))
-	case time.Time:
-		buf.WriteString(x.UTC().Format(readmodel.TimeLayout))
-	case driver.Valuer:
-		return appendValuer(buf, x)
-	case fmt.Stringer:
-		copyEscaper.WriteString(buf, x.String())
-	default:
-		return fmt.Errorf("unsupported value %T", v)
-	}
-	return nil
-}
-
-func appendValuer(buf *bytes.Buffer, v driver.Valuer) error {
-	inner, err := v.Value()
-	if err != nil {
-		return err
-	}
-	if _, again := inner.(driver.Valuer); again {
-		return fmt.Errorf("value %T: Value returned a Valuer", v)
-	}
-	return appendValue(buf, inner)
-}
-
-// formatFloat writes f as PostgreSQL reads a double precision.
-func formatFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
-}
+func (s *copySource) Err() error { return nil }

@@ -42,10 +42,14 @@
 //     nothing at a wrong checkpoint or when fn fails; concurrent readers
 //     see the old rows or the new, never a mix; a held name is busy for
 //     others; Close drops the shadow.
-//   - Copier (stores whose Tx is a [readmodel.Copier]): rows of every
-//     value kind, text with tabs, newlines and backslashes included, read
-//     back as Exec would have stored them; a duplicate key fails the
-//     transaction.
+//   - Copier (stores whose Tx is a [readmodel.Copier]): rows copied with
+//     native values (time.Time in other zones and with nanoseconds,
+//     uuid.UUID, int, int32, int16, float64, []byte, bool, NULLs, text
+//     with tabs, newlines and backslashes) store exactly what Exec stores
+//     for the same rows: they read back alike, scan alike into any, and
+//     compare and sort alike in SQL; 1,000 rows in one call (more than
+//     one INSERT of a batching store) arrive each once; a duplicate key
+//     or a short row fails the transaction.
 //   - Close: idempotent.
 //
 // Each case bounds its calls with a deadline, so a store that deadlocks

@@ -6,6 +6,15 @@
 // A projector's rows and its checkpoint commit in one transaction with
 // synchronous=FULL, so a crash at any point leaves both old or both new.
 //
+// # Bulk loading
+//
+// The Tx is a [readmodel.Copier] although SQLite has no COPY: CopyFrom
+// writes INSERTs of 64 rows (fewer for tables too wide for SQLite's
+// 32,766 parameters), prepared once per transaction, and one for the
+// remainder. It stores what Exec would for the same row: time.Time as
+// [readmodel.TimeLayout] text in UTC, uuid.UUID as its canonical text, a
+// bool as 1 or 0, so copied and inserted rows compare and sort alike.
+//
 // # Shadows
 //
 // The store has shadows ([readmodel.Shadower]) for rebuilds: a shadow is

@@ -25,13 +25,16 @@ type preparer interface {
 	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
+// stmt returns query prepared, once per transaction. Its error does not
+// quote query: a copy's INSERT is kilobytes of placeholders, so callers
+// say what they prepared.
 func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[query]; ok {
 		return st, nil
 	}
 	st, err := t.tx.PrepareContext(ctx, positional(query))
 	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", query, err)
+		return nil, fmt.Errorf("prepare: %w", err)
 	}
 	t.stmts[query] = st
 	return st, nil
@@ -41,7 +44,7 @@ func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 func (t *txn) Exec(ctx context.Context, query string, args ...any) error {
 	st, err := t.stmt(ctx, query)
 	if err != nil {
-		return err
+		return fmt.Errorf("exec %q: %w", query, err)
 	}
 	if _, err := st.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("exec %q: %w", query, err)
@@ -53,7 +56,7 @@ func (t *txn) Exec(ctx context.Context, query string, args ...any) error {
 func (t *txn) Query(ctx context.Context, query string, args ...any) (readmodel.Rows, error) {
 	st, err := t.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("query %q: %w", query, err)
 	}
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {

@@ -36,7 +36,9 @@ func (in *Insert) Add(ctx context.Context, tx readmodel.Tx, values ...any) error
 	if len(values) != len(in.columns) {
 		return fmt.Errorf("insert into %s: %d values for %d columns", in.table, len(values), len(in.columns))
 	}
-	in.args = append(in.args, values...)
+	for _, v := range values {
+		in.args = append(in.args, readmodel.ExecValue(v))
+	}
 	if len(in.args) < cap(in.args) {
 		return nil
 	}

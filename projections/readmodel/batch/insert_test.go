@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
-	"github.com/ledgerline/ledgerline/projections/value/batch"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 	"github.com/ledgerline/ledgerline/projections/value/valuetest"
 )
 

@@ -1,0 +1,106 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ledgerline/ledgerline/projections/readmodel"
+)
+
+var _ readmodel.Copier = (*txn)(nil)
+
+const (
+	// copyRowsPerStatement is how many rows one INSERT of CopyFrom holds:
+	// past a few dozen rows a bigger statement saves little more.
+	copyRowsPerStatement = 64
+	// maxVariables is SQLite's default SQLITE_MAX_VARIABLE_NUMBER since
+	// 3.32, which modernc.org/sqlite keeps: the most parameters one
+	// statement may have.
+	maxVariables = 32766
+)
+
+// CopyFrom implements [readmodel.Copier]: SQLite has no COPY, so rows go
+// in INSERTs of up to copyRowsPerStatement rows (fewer for tables so wide
+// that they would pass maxVariables), then one INSERT for the remainder,
+// each prepared once per transaction through the statement cache that
+// Exec uses. Values are stored as Exec stores them: time.Time as
+// [readmodel.Timestamp] text (the zero time as NULL), uuid.UUID as its
+// canonical text, and everything else as given (a bool as the integer 1
+// or 0).
+func (t *txn) CopyFrom(ctx context.Context, table string, columns []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if len(columns) == 0 || len(columns) > maxVariables {
+		return fmt.Errorf("copy into %s: %d columns", table, len(columns))
+	}
+	for i, row := range rows {
+		if len(row) != len(columns) {
+			return fmt.Errorf("copy into %s: row %d has %d values for %d columns", table, i, len(row), len(columns))
+		}
+	}
+	per := min(copyRowsPerStatement, maxVariables/len(columns))
+	args := make([]any, 0, min(per, len(rows))*len(columns))
+	full := ""
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		if full == "" && end-start == per {
+			full = insertRows(table, columns, per)
+		}
+		query := full
+		if end-start < per {
+			query = insertRows(table, columns, end-start)
+		}
+		st, err := t.stmt(ctx, query)
+		if err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		args = args[:0]
+		for _, row := range rows[start:end] {
+			for _, v := range row {
+				args = append(args, readmodel.ExecValue(v))
+			}
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("copy into %s: rows %d-%d: %w", table, start, end-1, err)
+		}
+	}
+	return nil
+}
+
+// insertRows returns INSERT INTO table (columns) VALUES with n rows of
+// $k placeholders, numbered in order so that [positional] turns them
+// into ? (a $ inside a quoted name makes it leave the query as it is,
+// which SQLite binds correctly, only slower).
+func insertRows(table string, columns []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(quote(table))
+	b.WriteString(" (")
+	for i, c := range columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(c))
+	}
+	b.WriteString(") VALUES ")
+	k := 1
+	for r := range n {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range columns {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(k))
+			k++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
