@@ -50,9 +50,13 @@ func translate(ctx context.Context, what string, err error) error {
 }
 
 // transient reports whether err says that KurrentDB could not be reached
-// or did not answer in time, so that the call may be retried.
+// or did not answer in time, so that the call may be retried. A request
+// stream that ends under the client's send (io.EOF, which the v4 client
+// passes on without a code, instead of the status the stream ended with)
+// is a connection cut mid-request: nothing was committed, since an append
+// commits only once its request is complete.
 func transient(err error) bool {
-	if errors.Is(err, errClientGone) {
+	if errors.Is(err, errClientGone) || errors.Is(err, io.EOF) {
 		return true
 	}
 	var e *esdb.Error
@@ -75,7 +79,7 @@ func transient(err error) bool {
 // be opened again: on a lost connection, or an end the server gave no
 // reason for; not when access is denied or the request is refused.
 func resubscribable(err error) bool {
-	if transient(err) || errors.Is(err, io.EOF) || isCode(err, esdb.ErrorCodeUnknown) {
+	if transient(err) || isCode(err, esdb.ErrorCodeUnknown) {
 		return true
 	}
 	switch status.Code(err) {

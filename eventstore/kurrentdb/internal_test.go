@@ -1,6 +1,9 @@
 package kurrentdb
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"testing"
 	"time"
@@ -9,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/ledgerline/ledgerline/eventstore"
 )
@@ -142,5 +147,26 @@ func TestConfigValidate(t *testing.T) {
 	require.Error(t, err)
 	for _, want := range []string{"timeout", "namespace", `prefix ""`, `prefix "$y"`} {
 		assert.Contains(t, err.Error(), want, "every problem is reported")
+	}
+}
+
+func TestTransient(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"Unreachable", status.Error(codes.Unavailable, "connection refused"), true},
+		{"NoAnswerInTime", status.Error(codes.DeadlineExceeded, "deadline"), true},
+		{"StreamCutUnderASend", fmt.Errorf("could not send append request. Reason: %w", io.EOF), true},
+		{"ClientClosedMeanwhile", fmt.Errorf("read: %w", errClientGone), true},
+		{"AccessDenied", status.Error(codes.PermissionDenied, "denied"), false},
+		{"RefusedRequest", status.Error(codes.InvalidArgument, "bad"), false},
+		{"AnyOtherError", errors.New("boom"), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, transient(c.err))
+		})
 	}
 }
