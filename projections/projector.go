@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/ledgerline/ledgerline/domain"
 	"github.com/ledgerline/ledgerline/eventstore"
@@ -13,7 +14,16 @@ import (
 // only if it needs it.
 type Event struct {
 	eventstore.Record
-	cat *domain.Catalogue
+	cat     *domain.Catalogue
+	decoded *decoding
+}
+
+// decoding is an event's payload, decoded once however many projectors
+// ask for it.
+type decoding struct {
+	once  sync.Once
+	event domain.Event
+	err   error
 }
 
 // Known reports whether this build's catalogue knows the event's type.
@@ -22,9 +32,13 @@ func (e Event) Known() bool {
 	return ok
 }
 
-// Payload decodes and upcasts the event's payload.
+// Payload decodes and upcasts the event's payload, once: the projectors
+// sharing a batch (a rebuild of several models) share the result, so
+// they must not modify it. It is safe for concurrent use.
 func (e Event) Payload() (domain.Event, error) {
-	return e.cat.Decode(e.Type, e.SchemaVersion, e.Data)
+	d := e.decoded
+	d.once.Do(func() { d.event, d.err = e.cat.Decode(e.Type, e.SchemaVersion, e.Data) })
+	return d.event, d.err
 }
 
 // Recorded returns the domain view of e for aggregate-style folds.
@@ -56,8 +70,9 @@ var ErrPermanent = errors.New("projections: permanent failure")
 // Events wraps recs for projectors, decoding through cat.
 func Events(cat *domain.Catalogue, recs []eventstore.Record) []Event {
 	out := make([]Event, len(recs))
+	decoded := make([]decoding, len(recs))
 	for i, r := range recs {
-		out[i] = Event{Record: r, cat: cat}
+		out[i] = Event{Record: r, cat: cat, decoded: &decoded[i]}
 	}
 	return out
 }

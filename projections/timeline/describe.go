@@ -56,10 +56,13 @@ var lenient = json.JoinOptions(json.MatchCaseInsensitiveNames(true), jsontext.Al
 
 func describe(e projections.Event) entry {
 	en := entry{customer: customerOf(e.Stream)}
-	var f facets
-	if err := json.Unmarshal(e.Data, &f, lenient); err != nil {
-		en.summary = label(e.Type) + " (payload unreadable)"
-		return en
+	f, ok := decodedFacets(e)
+	if !ok {
+		var err error
+		if f, err = jsonFacets(e); err != nil {
+			en.summary = label(e.Type) + " (payload unreadable)"
+			return en
+		}
 	}
 	en.channel, en.direction = f.Channel, f.Direction
 	if m := f.money(); m != nil {
@@ -67,6 +70,13 @@ func describe(e projections.Event) entry {
 	}
 	en.summary = summary(e.Type, f, e.Known())
 	return en
+}
+
+// jsonFacets reads the facets from e's JSON payload.
+func jsonFacets(e projections.Event) (facets, error) {
+	var f facets
+	err := json.Unmarshal(e.Data, &f, lenient)
+	return f, err
 }
 
 // money returns the event's total or amount, nil if it has none.
