@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"strings"
 
 	"github.com/ledgerline/ledgerline/domain"
 )
@@ -24,21 +23,31 @@ func New(minor int64, c Currency) Amount { return Amount{Minor: minor, Currency:
 func (a Amount) Validate() error { return a.Currency.Validate() }
 
 // String formats a with its currency's exponent, e.g. "12.34 EUR".
-func (a Amount) String() string {
-	e := a.Currency.Exponent()
-	if e <= 0 {
-		return strconv.FormatInt(a.Minor, 10) + " " + string(a.Currency)
-	}
-	sign, magnitude := "", uint64(a.Minor)
+func (a Amount) String() string { return string(a.Append(nil)) }
+
+// Append appends a, formatted as String formats it, to b and returns the
+// extended buffer.
+func (a Amount) Append(b []byte) []byte {
+	magnitude := uint64(a.Minor)
 	if a.Minor < 0 {
-		sign, magnitude = "-", -magnitude // two's complement: exact for math.MinInt64 too
+		b, magnitude = append(b, '-'), -magnitude // two's complement: exact for math.MinInt64 too
 	}
-	digits := strconv.FormatUint(magnitude, 10)
-	if len(digits) <= e {
-		digits = strings.Repeat("0", e+1-len(digits)) + digits
+	var buf [20]byte
+	digits := strconv.AppendUint(buf[:0], magnitude, 10)
+	e := max(a.Currency.Exponent(), 0)
+	pad := max(0, e+1-len(digits)) // leading zeros: 5 cents are 0.05
+	whole := len(digits) + pad - e
+	for i := range whole + e {
+		if i == whole {
+			b = append(b, '.')
+		}
+		if i < pad {
+			b = append(b, '0')
+		} else {
+			b = append(b, digits[i-pad])
+		}
 	}
-	cut := len(digits) - e
-	return sign + digits[:cut] + "." + digits[cut:] + " " + string(a.Currency)
+	return append(append(b, ' '), a.Currency...)
 }
 
 // Add returns a+b; both must be in the same currency.

@@ -81,6 +81,8 @@ func TestString(t *testing.T) {
 	assert.Equal(t, "0.007 KWD", money.New(7, "KWD").String())
 	assert.Equal(t, "-92233720368547758.08 EUR", money.New(math.MinInt64, "EUR").String())
 	assert.Equal(t, "92233720368547758.07 EUR", money.New(math.MaxInt64, "EUR").String())
+	assert.Equal(t, "-3 JPY", money.New(-3, "JPY").String())
+	assert.Equal(t, "total 0.50 EUR", string(money.New(50, "EUR").Append([]byte("total "))), "Append extends its buffer")
 }
 
 func TestSumAndProduct(t *testing.T) {

@@ -1,7 +1,7 @@
 package timeline
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/go-json-experiment/json"
@@ -89,40 +89,55 @@ func (f facets) money() *money {
 	return nil
 }
 
+// summary is the line the timeline shows of an event, e.g. "purchase
+// recorded, via web_form, amount 12.34 EUR", built in one buffer: a
+// rebuild writes one per event.
 func summary(typ string, f facets, known bool) string {
-	parts := []string{label(typ)}
+	b := appendLabel(make([]byte, 0, 96), typ)
 	add := func(name, v string) {
 		if v != "" {
-			parts = append(parts, name+" "+v)
+			b = append(append(append(append(b, ", "...), name...), ' '), v...)
 		}
 	}
-	add("via", strings.TrimSpace(f.Direction+" "+f.Channel))
+	if f.Direction != "" || f.Channel != "" {
+		b = append(b, ", via "...)
+		b = append(b, strings.TrimSpace(f.Direction+" "+f.Channel)...)
+	}
 	add("about", f.Topic)
 	add("outcome", f.Outcome)
 	add("reason", f.Reason)
 	add("for", f.Purpose)
 	if f.Stars != nil {
-		add("stars", fmt.Sprint(*f.Stars))
+		b = strconv.AppendInt(append(b, ", stars "...), int64(*f.Stars), 10)
 	}
 	if f.NPS != nil {
-		add("NPS", fmt.Sprint(*f.NPS))
+		b = strconv.AppendInt(append(b, ", NPS "...), int64(*f.NPS), 10)
 	}
 	if m := f.money(); m != nil {
-		add("amount", moneypkg.New(m.Minor, moneypkg.Currency(m.Currency)).String())
+		b = moneypkg.New(m.Minor, moneypkg.Currency(m.Currency)).Append(append(b, ", amount "...))
 	}
 	if !known {
-		parts = append(parts, "(unknown to this version)")
+		b = append(b, ", (unknown to this version)"...)
 	}
-	return strings.Join(parts, ", ")
+	return string(b)
 }
 
 // label turns "customer.purchase_recorded" into "purchase recorded".
-func label(typ string) string {
+func label(typ string) string { return string(appendLabel(nil, typ)) }
+
+func appendLabel(b []byte, typ string) []byte {
 	_, name, _ := strings.Cut(typ, ".")
 	if name == "" {
 		name = typ
 	}
-	return strings.ReplaceAll(name, "_", " ")
+	for i := range len(name) {
+		if name[i] == '_' {
+			b = append(b, ' ')
+		} else {
+			b = append(b, name[i])
+		}
+	}
+	return b
 }
 
 func customerOf(stream string) uuid.UUID {

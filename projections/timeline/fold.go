@@ -35,25 +35,32 @@ type activityCount struct {
 	latest time.Time
 }
 
-// Add implements [projections.Fold].
+// Add implements [projections.Fold]. It describes the batch's events on
+// every core, then folds the directory in log order.
 func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
-	rows := projections.Rows{Table: "timeline", Columns: columnNames, Values: make([][]any, 0, len(events))}
+	customers, described := make([]uuid.UUID, len(events)), make([][]any, len(events))
+	projections.Split(len(events), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			en := describe(events[i])
+			customers[i], described[i] = en.customer, timelineRow(events[i], en)
+		}
+	})
+	rows := projections.Rows{Table: "timeline", Columns: columnNames, Values: described[:0]}
 	counts := map[uuid.UUID]*activityCount{}
 	var refused []projections.Refusal
-	for _, e := range events {
-		en := describe(e)
-		if en.customer != uuid.Nil {
-			if err := f.directory(e, en); err != nil {
+	for i, e := range events {
+		if id := customers[i]; id != uuid.Nil {
+			if err := f.directory(e, id); err != nil {
 				refused = append(refused, projections.Refusal{Event: e, Err: err})
 				continue
 			}
-			if row := f.dir[en.customer]; row != nil {
+			if row := f.dir[id]; row != nil {
 				row.count(1, e.OccurredAt) // registered by the batch's end too
 			} else {
-				count(counts, en.customer, e.OccurredAt)
+				count(counts, id, e.OccurredAt)
 			}
 		}
-		rows.Values = append(rows.Values, timelineRow(e, en))
+		rows.Values = append(rows.Values, described[i])
 	}
 	f.addActivity(counts)
 	return []projections.Rows{rows}, refused
@@ -61,18 +68,18 @@ func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projection
 
 // directory folds a registration (the first stays) or a forgetting (of a
 // registered customer), as the directory's statements apply them.
-func (f *fold) directory(e projections.Event, en entry) error {
+func (f *fold) directory(e projections.Event, id uuid.UUID) error {
 	switch e.Type {
 	case "customer.registered":
 		r, err := registrationOf(e)
 		if err != nil {
 			return err
 		}
-		if f.dir[en.customer] == nil {
-			f.dir[en.customer] = &customerRow{registration: r, registered: e.OccurredAt}
+		if f.dir[id] == nil {
+			f.dir[id] = &customerRow{registration: r, registered: e.OccurredAt}
 		}
 	case "customer.forgotten":
-		if row := f.dir[en.customer]; row != nil {
+		if row := f.dir[id]; row != nil {
 			row.forgotten, row.Name = true, ""
 		}
 	}
