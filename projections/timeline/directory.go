@@ -2,10 +2,10 @@ package timeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 
+	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/projections"
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
@@ -13,11 +13,8 @@ import (
 
 // registration is the part of a registration event the directory keeps.
 type registration struct {
-	Kind        string `json:"kind"`
-	Name        string `json:"name"`
-	Source      string `json:"source_system"`
-	SourceID    string `json:"source_id"`
-	SampleIndex int    `json:"sample_index"`
+	Kind, Name, Source, SourceID string
+	SampleIndex                  int
 }
 
 // directory keeps the customers table: a row per registered customer, its
@@ -59,14 +56,18 @@ func (d *directory) flush(ctx context.Context, tx readmodel.Tx) error {
 	return d.pending.Flush(ctx, tx)
 }
 
-// registrationOf decodes the registration e is; an error, marked
+// registrationOf returns the registration e is; an error, marked
 // [projections.ErrPermanent], if it is unreadable.
 func registrationOf(e projections.Event) (registration, error) {
-	var r registration
-	if err := json.Unmarshal(e.Data, &r); err != nil {
-		return r, fmt.Errorf("%w: registration %s: %w", projections.ErrPermanent, e.ID, err)
+	p, err := e.Payload()
+	if err != nil {
+		return registration{}, fmt.Errorf("%w: registration %s: %w", projections.ErrPermanent, e.ID, err)
 	}
-	return r, nil
+	r, ok := p.(customer.Registered)
+	if !ok {
+		return registration{}, fmt.Errorf("%w: registration %s: the payload is a %T", projections.ErrPermanent, e.ID, p)
+	}
+	return registration{Kind: string(r.Kind), Name: r.Name, Source: r.SourceSystem, SourceID: r.SourceID, SampleIndex: r.SampleIndex}, nil
 }
 
 func sampleIndex(i int) string {
