@@ -87,7 +87,8 @@ func TestStreamNames(t *testing.T) {
 	got, err := domain.ParseStream("lead", domain.StreamName("lead", id))
 	require.NoError(t, err)
 	assert.Equal(t, id, got)
-	for _, bad := range []string{"customer-" + id.String(), "lead-", "lead-" + strings.ToUpper(id.String()), "lead-" + uuid.Nil.String()} {
+	for _, bad := range []string{"customer-" + id.String(), "lead-", "lead-" + strings.ToUpper(id.String()), "lead-" + uuid.Nil.String(),
+		"lead-{" + id.String() + "}", "lead-urn:uuid:" + id.String(), "lead-" + strings.ReplaceAll(id.String(), "-", "")} {
 		_, err := domain.ParseStream("lead", bad)
 		assert.ErrorIs(t, err, domain.ErrInvalid, bad)
 	}

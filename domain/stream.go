@@ -15,7 +15,9 @@ func StreamName(category string, id uuid.UUID) string { return category + "-" + 
 func ParseStream(category, stream string) (uuid.UUID, error) {
 	rest, ok := strings.CutPrefix(stream, category+"-")
 	id, err := uuid.Parse(rest)
-	if !ok || err != nil || rest != id.String() || id == uuid.Nil {
+	// Only the canonical form: 36 characters (Parse checks the hyphens'
+	// places), lower-case.
+	if !ok || err != nil || len(rest) != 36 || strings.ToLower(rest) != rest || id == uuid.Nil {
 		return uuid.Nil, Invalid("stream", "must be "+category+"-<uuid>", stream)
 	}
 	return id, nil

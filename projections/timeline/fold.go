@@ -40,9 +40,12 @@ type activityCount struct {
 func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
 	customers, described := make([]uuid.UUID, len(events)), make([][]any, len(events))
 	projections.Split(len(events), func(lo, hi int) {
+		values := make([]any, 0, (hi-lo)*len(columnNames)) // the part's rows, one after the other
 		for i := lo; i < hi; i++ {
 			en := describe(events[i])
-			customers[i], described[i] = en.customer, timelineRow(events[i], en)
+			start := len(values)
+			values = appendRow(values, events[i], en)
+			customers[i], described[i] = en.customer, values[start:len(values):len(values)]
 		}
 	})
 	rows := projections.Rows{Table: "timeline", Columns: columnNames, Values: described[:0]}

@@ -42,7 +42,7 @@ type facetPlan []facetField
 type facetField struct {
 	index     []int // as reflect.Value.FieldByIndex takes it
 	omitEmpty bool  // a zero value is left out of the JSON: no facet
-	set       func(f *facets, v reflect.Value)
+	facet     string
 }
 
 // read returns the facets of v, a value of the plan's type.
@@ -59,7 +59,7 @@ func (p facetPlan) read(v reflect.Value) facets {
 		if ff.omitEmpty && fv.IsZero() {
 			continue
 		}
-		ff.set(&f, fv)
+		f.set(ff.facet, fv)
 	}
 	return f
 }
@@ -107,15 +107,16 @@ func (p *facetPlan) add(t reflect.Type, index []int, seen map[string]bool) bool 
 			continue
 		}
 		name, omitEmpty, ok := jsonName(sf)
-		set, isFacet := setters[strings.ToLower(name)]
+		facet := strings.ToLower(name)
+		kind, isFacet := facetKinds[facet]
 		if !ok || !isFacet {
 			continue
 		}
-		if seen[strings.ToLower(name)] || !set.takes(sf.Type) {
+		if seen[facet] || !takes(kind, sf.Type) {
 			return false
 		}
-		seen[strings.ToLower(name)] = true
-		*p = append(*p, facetField{index: at, omitEmpty: omitEmpty, set: set.set})
+		seen[facet] = true
+		*p = append(*p, facetField{index: at, omitEmpty: omitEmpty, facet: facet})
 	}
 	return true
 }
@@ -138,21 +139,15 @@ func jsonName(sf reflect.StructField) (string, bool, bool) {
 	return name, omit, true
 }
 
-// setter stores one facet.
-type setter struct {
-	kind reflect.Kind // reflect.String or reflect.Int64 (any integer kind)
-	set  func(f *facets, v reflect.Value)
-}
-
 var (
 	marshaler     = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-// takes reports whether a field of type t holds the facet as its JSON
-// would: a string (or integer) kind, possibly behind a pointer, with no
-// JSON or text encoding of its own.
-func (s setter) takes(t reflect.Type) bool {
+// takes reports whether a field of type t holds a facet of kind as its
+// JSON would: a string (or integer) kind, possibly behind a pointer, with
+// no JSON or text encoding of its own.
+func takes(kind reflect.Kind, t reflect.Type) bool {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -162,34 +157,47 @@ func (s setter) takes(t reflect.Type) bool {
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return s.kind == reflect.String
+		return kind == reflect.String
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return s.kind == reflect.Int64
+		return kind == reflect.Int64
 	}
 	return false
 }
 
-func text(field func(*facets) *string) setter {
-	return setter{kind: reflect.String, set: func(f *facets, v reflect.Value) { *field(f) = v.String() }}
+// facetKinds are the facets by their lower-case JSON names, each with its
+// kind: reflect.String, or reflect.Int64 for any integer kind.
+var facetKinds = map[string]reflect.Kind{
+	"channel": reflect.String, "direction": reflect.String, "topic": reflect.String, "outcome": reflect.String,
+	"reason": reflect.String, "purpose": reflect.String, "currency": reflect.String,
+	"stars": reflect.Int64, "nps": reflect.Int64, "total": reflect.Int64, "amount": reflect.Int64,
 }
 
-func integer(set func(f *facets, n int64)) setter {
-	return setter{kind: reflect.Int64, set: func(f *facets, v reflect.Value) { set(f, v.Int()) }}
-}
-
-// setters are the facets by their lower-case JSON names.
-var setters = map[string]setter{
-	"channel":   text(func(f *facets) *string { return &f.Channel }),
-	"direction": text(func(f *facets) *string { return &f.Direction }),
-	"topic":     text(func(f *facets) *string { return &f.Topic }),
-	"outcome":   text(func(f *facets) *string { return &f.Outcome }),
-	"reason":    text(func(f *facets) *string { return &f.Reason }),
-	"purpose":   text(func(f *facets) *string { return &f.Purpose }),
-	"currency":  text(func(f *facets) *string { return &f.Currency }),
-	"stars":     integer(func(f *facets, n int64) { f.Stars = ptr(int(n)) }),
-	"nps":       integer(func(f *facets, n int64) { f.NPS = ptr(int(n)) }),
-	"total":     integer(func(f *facets, n int64) { f.Total = &n }),
-	"amount":    integer(func(f *facets, n int64) { f.Amount = &n }),
+// set stores v, a field planned for facet, in f.
+func (f *facets) set(facet string, v reflect.Value) {
+	switch facet {
+	case "channel":
+		f.Channel = v.String()
+	case "direction":
+		f.Direction = v.String()
+	case "topic":
+		f.Topic = v.String()
+	case "outcome":
+		f.Outcome = v.String()
+	case "reason":
+		f.Reason = v.String()
+	case "purpose":
+		f.Purpose = v.String()
+	case "currency":
+		f.Currency = v.String()
+	case "stars":
+		f.Stars = ptr(int(v.Int()))
+	case "nps":
+		f.NPS = ptr(int(v.Int()))
+	case "total":
+		f.Total = ptr(v.Int())
+	case "amount":
+		f.Amount = ptr(v.Int())
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
