@@ -50,14 +50,14 @@ func (p facetPlan) read(v reflect.Value) facets {
 	var f facets
 	for _, ff := range p {
 		fv := v.FieldByIndex(ff.index)
+		if ff.omitEmpty && fv.IsZero() { // "", 0 or a nil pointer
+			continue
+		}
 		if fv.Kind() == reflect.Pointer {
 			if fv.IsNil() {
 				continue
 			}
 			fv = fv.Elem()
-		}
-		if ff.omitEmpty && fv.IsZero() {
-			continue
 		}
 		f.set(ff.facet, fv)
 	}
@@ -106,37 +106,37 @@ func (p *facetPlan) add(t reflect.Type, index []int, seen map[string]bool) bool 
 			}
 			continue
 		}
-		name, omitEmpty, ok := jsonName(sf)
+		name, opts, ok := jsonName(sf)
 		facet := strings.ToLower(name)
 		kind, isFacet := facetKinds[facet]
 		if !ok || !isFacet {
 			continue
 		}
-		if seen[facet] || !takes(kind, sf.Type) {
+		if seen[facet] || !takes(kind, sf.Type) || opts["string"] {
 			return false
 		}
 		seen[facet] = true
-		*p = append(*p, facetField{index: at, omitEmpty: omitEmpty, facet: facet})
+		*p = append(*p, facetField{index: at, omitEmpty: opts["omitempty"] || opts["omitzero"], facet: facet})
 	}
 	return true
 }
 
-// jsonName returns the name encoding/json gives an exported field, and
-// whether it leaves the field out when empty; false for a field it skips.
-func jsonName(sf reflect.StructField) (string, bool, bool) {
+// jsonName returns the name encoding/json gives an exported field and the
+// options of its tag; false for a field it skips.
+func jsonName(sf reflect.StructField) (string, map[string]bool, bool) {
 	tag := sf.Tag.Get("json")
 	if !sf.IsExported() || tag == "-" {
-		return "", false, false
+		return "", nil, false
 	}
-	name, opts, _ := strings.Cut(tag, ",")
+	name, list, _ := strings.Cut(tag, ",")
 	if name == "" {
 		name = sf.Name
 	}
-	omit := false
-	for o := range strings.SplitSeq(opts, ",") {
-		omit = omit || o == "omitempty" || o == "omitzero"
+	opts := map[string]bool{}
+	for o := range strings.SplitSeq(list, ",") {
+		opts[o] = true
 	}
-	return name, omit, true
+	return name, opts, true
 }
 
 var (

@@ -41,6 +41,7 @@ func TestDecodedFacetsEqualTheJSONFacets(t *testing.T) {
 
 func TestPlanMapsFieldsAsJSONNamesThem(t *testing.T) {
 	type plain struct {
+		NPS      *int   `json:"nps,omitempty"` // a pointer to 0 is encoded
 		Channel  string `json:"channel"`
 		Outcome  string `json:"outcome,omitempty"`
 		Stars    *int   `json:"stars"`
@@ -63,8 +64,8 @@ func TestPlanMapsFieldsAsJSONNamesThem(t *testing.T) {
 		value any
 		want  facets
 	}{
-		{"EveryKindOfFacet", plain{Channel: "phone", Outcome: "ok", Stars: &stars, Amount: 250, Currency: "EUR", Topic: "x", reason: "y"},
-			facets{Channel: "phone", Outcome: "ok", Stars: &stars, Amount: ptr(int64(250)), Currency: "EUR"}},
+		{"EveryKindOfFacet", plain{NPS: &stars, Channel: "phone", Outcome: "ok", Stars: &stars, Amount: 250, Currency: "EUR", Topic: "x", reason: "y"},
+			facets{NPS: &stars, Channel: "phone", Outcome: "ok", Stars: &stars, Amount: ptr(int64(250)), Currency: "EUR"}},
 		{"ZeroOmittedOrNilIsNoFacet", plain{}, facets{}},
 		{"PromotedFromAnEmbeddedStruct", promoted{Outcome: "won", detail: detail{Topic: "renewal"}},
 			facets{Topic: "renewal", Outcome: "won"}},
@@ -96,11 +97,14 @@ func TestPlanLeavesToJSONWhatItCannotMirror(t *testing.T) {
 	type encodesItself struct {
 		At time.Time `json:"channel"`
 	}
+	type quoted struct {
+		Total int64 `json:"total,string"`
+	}
 	type promotedTwice struct {
 		inner
 		Topic string `json:"topic"`
 	}
-	for _, v := range []any{embedsAPointer{}, twice{}, wrongKind{}, encodesItself{}, promotedTwice{}, 42} {
+	for _, v := range []any{embedsAPointer{}, twice{}, wrongKind{}, encodesItself{}, quoted{}, promotedTwice{}, 42} {
 		assert.Nil(t, newPlan(reflect.TypeOf(v)), "%T", v)
 	}
 }
