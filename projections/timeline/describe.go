@@ -65,7 +65,7 @@ func describe(e projections.Event) entry {
 		}
 	}
 	en.channel, en.direction = f.Channel, f.Direction
-	if m := f.money(); m != nil {
+	if m, ok := f.money(); ok {
 		en.amount, en.currency = m.Minor, m.Currency
 	}
 	en.summary = summary(e.Type, f, e.Known())
@@ -79,14 +79,14 @@ func jsonFacets(e projections.Event) (facets, error) {
 	return f, err
 }
 
-// money returns the event's total or amount, nil if it has none.
-func (f facets) money() *money {
+// money returns the event's total or amount, and false if it has none.
+func (f facets) money() (money, bool) {
 	for _, v := range []*int64{f.Total, f.Amount} {
 		if v != nil && f.Currency != "" {
-			return &money{Minor: *v, Currency: f.Currency}
+			return money{Minor: *v, Currency: f.Currency}, true
 		}
 	}
-	return nil
+	return money{}, false
 }
 
 // summary is the line the timeline shows of an event, e.g. "purchase
@@ -113,7 +113,7 @@ func summary(typ string, f facets, known bool) string {
 	if f.NPS != nil {
 		b = strconv.AppendInt(append(b, ", NPS "...), int64(*f.NPS), 10)
 	}
-	if m := f.money(); m != nil {
+	if m, ok := f.money(); ok {
 		b = moneypkg.New(m.Minor, moneypkg.Currency(m.Currency)).Append(append(b, ", amount "...))
 	}
 	if !known {
