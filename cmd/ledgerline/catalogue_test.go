@@ -2,16 +2,12 @@ package main
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ledgerline/ledgerline/commands"
-	"github.com/ledgerline/ledgerline/commands/demo"
+	"github.com/ledgerline/ledgerline/commands/demo/demotest"
 	"github.com/ledgerline/ledgerline/domain/catalogue"
-	"github.com/ledgerline/ledgerline/eventstore"
-	"github.com/ledgerline/ledgerline/eventstore/memory"
 )
 
 // TestCatalogueDecodesAsTheStandardLibrary decodes every event of a demo
@@ -19,11 +15,7 @@ import (
 // encoding/json: the payloads are equal, and both refuse the same broken
 // payloads.
 func TestCatalogueDecodesAsTheStandardLibrary(t *testing.T) {
-	store := memory.New(func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) })
-	_, err := demo.Generate(t.Context(), commands.NewHandler(store, catalogue.New()), demo.Config{Seed: 5, Customers: demo.MinCustomers, Days: demo.MinDays})
-	require.NoError(t, err)
-	recs, err := store.ReadAll(t.Context(), eventstore.ReadAllOptions{Limit: 1 << 20})
-	require.NoError(t, err)
+	recs := demotest.Log(t, catalogue.New())
 	fast, std := newCatalogue(), catalogue.New()
 	types := map[string]bool{}
 	for _, r := range recs {

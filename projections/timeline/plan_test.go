@@ -8,11 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ledgerline/ledgerline/commands"
-	"github.com/ledgerline/ledgerline/commands/demo"
+	"github.com/ledgerline/ledgerline/commands/demo/demotest"
 	"github.com/ledgerline/ledgerline/domain/catalogue"
-	"github.com/ledgerline/ledgerline/eventstore"
-	"github.com/ledgerline/ledgerline/eventstore/memory"
 	"github.com/ledgerline/ledgerline/projections"
 )
 
@@ -21,14 +18,9 @@ import (
 // payload and from the JSON. They are equal, and every type of the
 // catalogue is read off its decoded payload.
 func TestDecodedFacetsEqualTheJSONFacets(t *testing.T) {
-	store := memory.New(func() time.Time { return time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC) })
 	cat := catalogue.New()
-	_, err := demo.Generate(t.Context(), commands.NewHandler(store, cat), demo.Config{Seed: 5, Customers: demo.MinCustomers, Days: demo.MinDays})
-	require.NoError(t, err)
-	recs, err := store.ReadAll(t.Context(), eventstore.ReadAllOptions{Limit: 1 << 20})
-	require.NoError(t, err)
 	types := map[string]bool{}
-	for _, e := range projections.Events(cat, recs) {
+	for _, e := range projections.Events(cat, demotest.Log(t, cat)) {
 		want, err := jsonFacets(e)
 		require.NoError(t, err)
 		got, ok := decodedFacets(e)

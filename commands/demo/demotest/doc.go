@@ -1,0 +1,3 @@
+// Package demotest gives tests a small demo log holding every event type
+// of the catalogue, made through the command layer.
+package demotest
