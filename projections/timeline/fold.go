@@ -48,6 +48,7 @@ func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projection
 			customers[i], described[i] = en.customer, values[start:len(values):len(values)]
 		}
 	})
+	// The rows are compacted in place, refused events' rows left out.
 	rows := projections.Rows{Table: "timeline", Columns: columnNames, Values: described[:0]}
 	counts := map[uuid.UUID]*activityCount{}
 	var refused []projections.Refusal
