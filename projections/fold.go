@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+
+	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
 // Rebuilder is an optional capability of a [Projector]: building its
@@ -39,13 +41,20 @@ type Fold interface {
 	Finish() []Rows
 }
 
-// Rows are new rows of one table. Each holds one value per column, of
-// the kinds a [readmodel.Copier] takes (time.Time, uuid.UUID, int64,
-// string, bool, nil, …).
+// Rows are new rows of one table, held column by column: typed
+// ([readmodel.Of]) where a fold builds many rows, so that it boxes no
+// value and PostgreSQL's binary COPY encodes them as they are.
 type Rows struct {
 	Table   string
-	Columns []string
-	Values  [][]any
+	Columns []readmodel.Column
+}
+
+// Len returns the number of rows.
+func (r Rows) Len() int {
+	if len(r.Columns) == 0 {
+		return 0
+	}
+	return r.Columns[0].Values.Len()
 }
 
 // Refusal is an event a [Fold] skipped for good, and why.
@@ -54,20 +63,32 @@ type Refusal struct {
 	Err   error
 }
 
-// SortByUUID sorts rows by the uuid.UUID of their first value, a table's
-// key: a B-tree then takes a batch's rows in key order, a leaf page
-// after the other, rather than all over the index.
+// SortByUUID sorts rows by their first column, a table's uuid.UUID key
+// ([readmodel.Of] uuid.UUID): a B-tree then takes a batch's rows in key
+// order, a leaf page after the other, rather than all over the index.
 func (r Rows) SortByUUID() {
-	type keyed struct {
-		key uuid.UUID
-		row []any
+	if r.Len() == 0 {
+		return
 	}
-	ks := make([]keyed, len(r.Values))
-	for i, v := range r.Values {
-		ks[i] = keyed{key: v[0].(uuid.UUID), row: v}
+	keys := uuidsOf(r.Columns[0].Values)
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key[:], b.key[:]) })
-	for i, k := range ks {
-		r.Values[i] = k.row
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(keys[a][:], keys[b][:]) })
+	for _, c := range r.Columns {
+		c.Values.Reorder(order)
 	}
+}
+
+// uuidsOf returns the uuid.UUID values of a column.
+func uuidsOf(v readmodel.Values) []uuid.UUID {
+	if ids, ok := v.(*readmodel.Of[uuid.UUID]); ok {
+		return ids.Values
+	}
+	ids := make([]uuid.UUID, v.Len())
+	for i := range ids {
+		ids[i] = v.At(i).(uuid.UUID)
+	}
+	return ids
 }

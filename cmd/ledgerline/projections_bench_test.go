@@ -137,7 +137,7 @@ func batchesOf(events []projections.Event, size int) [][]projections.Event {
 func count(rs []projections.Rows) int64 {
 	var n int64
 	for _, r := range rs {
-		n += int64(len(r.Values))
+		n += int64(r.Len())
 	}
 	return n
 }

@@ -69,7 +69,7 @@ type fold struct{}
 
 // Add implements [projections.Fold].
 func (fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
-	rows := projections.Rows{Table: "churn_evidence", Columns: evidenceColumns}
+	var evidence [][]any
 	var refused []projections.Refusal
 	for _, e := range events {
 		row, err := evidenceOf(e)
@@ -77,9 +77,10 @@ func (fold) Add(events []projections.Event) ([]projections.Rows, []projections.R
 		case err != nil:
 			refused = append(refused, projections.Refusal{Event: e, Err: err})
 		case row != nil:
-			rows.Values = append(rows.Values, row)
+			evidence = append(evidence, row)
 		}
 	}
+	rows := projections.Rows{Table: "churn_evidence", Columns: readmodel.ColumnsOf(evidenceColumns, evidence)}
 	rows.SortByUUID()
 	return []projections.Rows{rows}, refused
 }

@@ -113,7 +113,7 @@ func (b *build) write(ctx context.Context, f folded) error {
 func copyRows(rows []projections.Rows) func(context.Context, readmodel.Tx) error {
 	return func(ctx context.Context, tx readmodel.Tx) error {
 		for _, r := range rows {
-			if err := batch.Copy(ctx, tx, r.Table, r.Columns, r.Values); err != nil {
+			if err := batch.CopyColumns(ctx, tx, r.Table, r.Columns); err != nil {
 				return err
 			}
 		}

@@ -12,7 +12,8 @@
 // Two optional capabilities serve rebuilds: a [Shadower] store builds a
 // projection's tables in a shadow that readers never see and swaps them
 // in atomically with the checkpoint; a [Copier] transaction bulk-loads
-// rows.
+// rows, and a [ColumnCopier] rows held column by column in typed slices
+// ([Of]), which a rebuild's folds build without boxing each value.
 //
 // Queries use PostgreSQL-style numbered placeholders ($1, $2, …), which
 // both SQLite (modernc) and PostgreSQL bind by number; DDL differs by

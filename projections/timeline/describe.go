@@ -18,7 +18,8 @@ type entry struct {
 	channel   string
 	direction string
 	summary   string
-	amount    any // int64 minor units or nil
+	amount    int64 // minor units, if hasAmount
+	hasAmount bool
 	currency  string
 }
 
@@ -66,7 +67,7 @@ func describe(e projections.Event) entry {
 	}
 	en.channel, en.direction = f.Channel, f.Direction
 	if m, ok := f.money(); ok {
-		en.amount, en.currency = m.Minor, m.Currency
+		en.amount, en.hasAmount, en.currency = m.Minor, true, m.Currency
 	}
 	en.summary = summary(e.Type, f, e.Known())
 	return en

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
 // Fold implements [projections.Rebuilder]: timeline rows are handed over
@@ -36,24 +37,19 @@ type activityCount struct {
 }
 
 // Add implements [projections.Fold]. It describes the batch's events on
-// every core, then folds the directory in log order.
+// every core, then folds the directory and builds the rows in log order.
 func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
-	customers, described := make([]uuid.UUID, len(events)), make([][]any, len(events))
+	entries := make([]entry, len(events))
 	projections.Split(len(events), func(lo, hi int) {
-		values := make([]any, 0, (hi-lo)*len(columnNames)) // the part's rows, one after the other
 		for i := lo; i < hi; i++ {
-			en := describe(events[i])
-			start := len(values)
-			values = appendRow(values, events[i], en)
-			customers[i], described[i] = en.customer, values[start:len(values):len(values)]
+			entries[i] = describe(events[i])
 		}
 	})
-	// The rows are compacted in place, refused events' rows left out.
-	rows := projections.Rows{Table: "timeline", Columns: columnNames, Values: described[:0]}
+	rows := newTimelineColumns(len(events))
 	counts := map[uuid.UUID]*activityCount{}
 	var refused []projections.Refusal
 	for i, e := range events {
-		if id := customers[i]; id != uuid.Nil {
+		if id := entries[i].customer; id != uuid.Nil {
 			if err := f.directory(e, id); err != nil {
 				refused = append(refused, projections.Refusal{Event: e, Err: err})
 				continue
@@ -64,10 +60,10 @@ func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projection
 				count(counts, id, e.OccurredAt)
 			}
 		}
-		rows.Values = append(rows.Values, described[i])
+		rows.add(e, entries[i])
 	}
 	f.addActivity(counts)
-	return []projections.Rows{rows}, refused
+	return []projections.Rows{rows.rows()}, refused
 }
 
 // directory folds a registration (the first stays) or a forgetting (of a
@@ -132,11 +128,11 @@ func (f *fold) Finish() []projections.Rows {
 		ids = append(ids, id)
 	}
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-	rows := projections.Rows{Table: "customers", Columns: customerColumns, Values: make([][]any, len(ids))}
+	rows := make([][]any, len(ids))
 	for i, id := range ids {
 		r := f.dir[id]
-		rows.Values[i] = []any{id, r.Kind, r.Name, r.Source, r.SourceID, sampleIndex(r.SampleIndex), r.registered,
+		rows[i] = []any{id, r.Kind, r.Name, r.Source, r.SourceID, sampleIndex(r.SampleIndex), r.registered,
 			r.events, r.last, r.forgotten}
 	}
-	return []projections.Rows{rows}
+	return []projections.Rows{{Table: "customers", Columns: readmodel.ColumnsOf(customerColumns, rows)}}
 }

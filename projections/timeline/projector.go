@@ -54,15 +54,13 @@ var columnNames = []string{"position", "event_id", "stream", "customer_id", "ver
 
 // timelineRow returns e's timeline row, described by en.
 func timelineRow(e projections.Event, en entry) []any {
-	return appendRow(make([]any, 0, len(columnNames)), e, en)
-}
-
-// appendRow appends the values of e's timeline row, described by en, to
-// dst: a fold appends a batch's rows to one slice.
-func appendRow(dst []any, e projections.Event, en entry) []any {
-	return append(dst, int64(e.Position), e.ID, e.Stream, nullUUID(en.customer), int64(e.Version), e.Type,
-		nullString(en.channel), nullString(en.direction), en.summary, en.amount, nullString(en.currency),
-		e.Metadata.Actor, e.OccurredAt, e.RecordedAt)
+	var amount any
+	if en.hasAmount {
+		amount = en.amount
+	}
+	return []any{int64(e.Position), e.ID, e.Stream, nullUUID(en.customer), int64(e.Version), e.Type,
+		nullString(en.channel), nullString(en.direction), en.summary, amount, nullString(en.currency),
+		e.Metadata.Actor, e.OccurredAt, e.RecordedAt}
 }
 
 // activity adds the timeline rows of positions first to last to their

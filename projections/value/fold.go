@@ -8,6 +8,7 @@ import (
 
 	"github.com/ledgerline/ledgerline/domain/customer"
 	"github.com/ledgerline/ledgerline/projections"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
 // Fold implements [projections.Rebuilder]: purchase and refund rows are
@@ -31,8 +32,8 @@ type directoryRow struct {
 
 // Add implements [projections.Fold].
 func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
-	purchases := projections.Rows{Table: "value_purchases", Columns: purchaseColumns}
-	refunds := projections.Rows{Table: "value_refunds", Columns: refundColumns}
+	purchases := newPurchaseColumns(len(events))
+	var refunds [][]any
 	var refused []projections.Refusal
 	for _, e := range events {
 		id, p, err := factOf(e)
@@ -42,16 +43,19 @@ func (f *fold) Add(events []projections.Event) ([]projections.Rows, []projection
 		}
 		switch ev := p.(type) {
 		case customer.PurchaseRecorded:
-			purchases.Values = append(purchases.Values, purchaseRow(e, id, ev))
+			purchases.add(e, id, ev)
 		case customer.PurchaseRefunded:
-			refunds.Values = append(refunds.Values, refundRow(e, id, ev))
+			refunds = append(refunds, refundRow(e, id, ev))
 		default:
 			f.directory(e, id, p)
 		}
 	}
-	purchases.SortByUUID()
-	refunds.SortByUUID()
-	return []projections.Rows{purchases, refunds}, refused
+	out := []projections.Rows{purchases.rows(),
+		{Table: "value_refunds", Columns: readmodel.ColumnsOf(refundColumns, refunds)}}
+	for _, r := range out {
+		r.SortByUUID()
+	}
+	return out, refused
 }
 
 // directory folds a directory event as Project's statements apply it: the
@@ -83,14 +87,55 @@ func (f *fold) Finish() []projections.Rows {
 		ids = append(ids, id)
 	}
 	slices.SortFunc(ids, compareUUID)
-	rows := projections.Rows{Table: "value_customers", Columns: customerColumns, Values: make([][]any, len(ids))}
+	rows := make([][]any, len(ids))
 	for i, id := range ids {
 		r := f.dir[id]
 		var merged any
 		if r.mergedInto != uuid.Nil {
 			merged = r.mergedInto
 		}
-		rows.Values[i] = []any{id, r.source, r.sourceID, r.registered, merged, r.forgotten}
+		rows[i] = []any{id, r.source, r.sourceID, r.registered, merged, r.forgotten}
 	}
-	return []projections.Rows{rows}
+	return []projections.Rows{{Table: "value_customers", Columns: readmodel.ColumnsOf(customerColumns, rows)}}
+}
+
+// purchaseColumns are value_purchases rows being built column by column,
+// as purchaseRow has them.
+type purchaseColumns struct {
+	eventID, customer                  *readmodel.Of[uuid.UUID]
+	purchase, currency, discountID     *readmodel.Of[string]
+	occurred                           *readmodel.Of[time.Time]
+	gross, discount, total, costAmount *readmodel.Of[int64]
+}
+
+func newPurchaseColumns(n int) *purchaseColumns {
+	ints, ids, texts := readmodel.NewOf[int64], readmodel.NewOf[uuid.UUID], readmodel.NewOf[string]
+	return &purchaseColumns{eventID: ids(n), customer: ids(n), purchase: texts(n), currency: texts(n), discountID: texts(n),
+		occurred: readmodel.NewOf[time.Time](n), gross: ints(n), discount: ints(n), total: ints(n), costAmount: ints(n)}
+}
+
+// add appends the row of purchase p of customer id, recorded by e.
+func (c *purchaseColumns) add(e projections.Event, id uuid.UUID, p customer.PurchaseRecorded) {
+	c.eventID.Add(e.ID)
+	c.customer.Add(id)
+	c.purchase.Add(p.PurchaseID)
+	c.occurred.Add(e.OccurredAt)
+	c.currency.Add(string(p.Currency))
+	c.gross.Add(p.Subtotal())
+	c.discount.Add(p.Discount)
+	c.total.Add(p.Total)
+	cost, known := p.Cost()
+	c.costAmount.AddOrNull(cost, !known)
+	c.discountID.AddOrNull(p.DiscountID, p.DiscountID == "")
+}
+
+// rows returns the rows, their columns in the order of purchaseColumnNames.
+func (c *purchaseColumns) rows() projections.Rows {
+	values := []readmodel.Values{c.eventID, c.customer, c.purchase, c.occurred, c.currency, c.gross, c.discount,
+		c.total, c.costAmount, c.discountID}
+	cols := make([]readmodel.Column, len(values))
+	for i, v := range values {
+		cols[i] = readmodel.Column{Name: purchaseColumnNames[i], Values: v}
+	}
+	return projections.Rows{Table: "value_purchases", Columns: cols}
 }

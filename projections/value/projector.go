@@ -61,7 +61,7 @@ func newFactWriter() factWriter {
 	const keep = "ON CONFLICT (event_id) DO NOTHING"
 	return factWriter{
 		customers: batch.NewInsert("value_customers", customerColumns[:4], "ON CONFLICT (customer_id) DO NOTHING"),
-		purchases: batch.NewInsert("value_purchases", purchaseColumns, keep),
+		purchases: batch.NewInsert("value_purchases", purchaseColumnNames, keep),
 		refunds:   batch.NewInsert("value_refunds", refundColumns, keep),
 	}
 }
@@ -113,8 +113,8 @@ func (w factWriter) write(ctx context.Context, tx readmodel.Tx, e projections.Ev
 }
 
 var (
-	customerColumns = []string{"customer_id", "source", "source_id", "registered_at", "merged_into", "forgotten_at"}
-	purchaseColumns = []string{"event_id", "customer_id", "purchase_id", "occurred_at", "currency", "gross_minor",
+	customerColumns     = []string{"customer_id", "source", "source_id", "registered_at", "merged_into", "forgotten_at"}
+	purchaseColumnNames = []string{"event_id", "customer_id", "purchase_id", "occurred_at", "currency", "gross_minor",
 		"discount_minor", "total_minor", "cost_minor", "discount_id"}
 	refundColumns = []string{"event_id", "customer_id", "purchase_id", "occurred_at", "currency", "amount_minor"}
 )

@@ -8,7 +8,8 @@
 // (e.g. "ON CONFLICT (customer_id) DO NOTHING"). [Copy] writes rows that
 // are new for certain — one per event, under the checkpoint guard that
 // applies each event once — with the transaction's [readmodel.Copier]
-// (PostgreSQL's binary COPY), or INSERTs on a store without one.
+// (PostgreSQL's binary COPY), or INSERTs on a store without one;
+// [CopyColumns] does the same for rows held column by column.
 //
 // Both take the values a Copier takes: time.Time for instants and
 // uuid.UUID for ids travel natively and are turned into the text

@@ -44,6 +44,36 @@ func (t txn) CopyFrom(ctx context.Context, table string, columns []string, rows 
 	return pgerr.Translate(ctx, "copy into "+table, err)
 }
 
+var _ readmodel.ColumnCopier = txn{}
+
+// CopyColumns implements [readmodel.ColumnCopier] as CopyFrom does, the
+// values of [readmodel.Of] columns encoded from their typed slices.
+func (t txn) CopyColumns(ctx context.Context, table string, columns []readmodel.Column) error {
+	if len(columns) == 0 || columns[0].Values.Len() == 0 {
+		return nil
+	}
+	names := make([]string, len(columns))
+	for j, c := range columns {
+		if c.Values.Len() != columns[0].Values.Len() {
+			return fmt.Errorf("copy into %s: column %s has %d values, column %s %d", table, c.Name, c.Values.Len(), columns[0].Name, columns[0].Values.Len())
+		}
+		names[j] = c.Name
+	}
+	oids, err := t.columnTypes(ctx, table, names)
+	if err != nil {
+		return err
+	}
+	if data, ok := encodeColumns(oids, columns); ok {
+		_, err = t.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStatement(table, names))
+		return pgerr.Translate(ctx, "copy into "+table, err)
+	}
+	rows := make([][]any, columns[0].Values.Len())
+	for i := range rows {
+		rows[i] = readmodel.Row(columns, i)
+	}
+	return t.CopyFrom(ctx, table, names, rows)
+}
+
 func copyStatement(table string, columns []string) string {
 	cols := make([]string, len(columns))
 	for i, c := range columns {

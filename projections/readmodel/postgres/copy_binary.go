@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/ledgerline/ledgerline/eventstore/pgerr"
+	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
 // copyHeader opens COPY's binary format: the signature, no flags, no
@@ -50,48 +51,79 @@ func encodeRows(oids []uint32, rows [][]any) ([]byte, bool) {
 	return binary.BigEndian.AppendUint16(buf, 0xffff), true
 }
 
+// encodeColumns is encodeRows for rows held column by column.
+func encodeColumns(oids []uint32, columns []readmodel.Column) ([]byte, bool) {
+	n := columns[0].Values.Len()
+	buf := append(make([]byte, 0, 64*n*len(oids)), copyHeader...)
+	for i := range n {
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(columns)))
+		for j, c := range columns {
+			var ok bool
+			if buf, ok = appendColumnField(buf, oids[j], c.Values, i); !ok {
+				return nil, false
+			}
+		}
+	}
+	return binary.BigEndian.AppendUint16(buf, 0xffff), true
+}
+
 // appendField appends one field: its length (-1 for NULL) and bytes.
 func appendField(buf []byte, oid uint32, v any) ([]byte, bool) {
-	if v == nil {
-		return binary.BigEndian.AppendUint32(buf, math.MaxUint32), true
-	}
-	switch oid {
-	case pgtype.Int8OID, pgtype.Int4OID, pgtype.Int2OID:
-		return appendInt(buf, oid, v)
-	case pgtype.TextOID, pgtype.VarcharOID:
-		s, ok := v.(string)
-		return appendBytes(buf, s), ok
-	case pgtype.UUIDOID:
-		id, ok := v.(uuid.UUID)
-		return appendBytes(buf, string(id[:])), ok
-	case pgtype.TimestamptzOID:
-		return appendTime(buf, v)
-	case pgtype.Float8OID:
-		f, ok := v.(float64)
-		return appendUint64(buf, math.Float64bits(f)), ok
-	case pgtype.BoolOID:
-		b, ok := v.(bool)
-		return append(binary.BigEndian.AppendUint32(buf, 1), boolByte(b)), ok
-	case pgtype.DateOID:
-		return appendDate(buf, v)
+	switch x := v.(type) {
+	case nil:
+		return appendNull(buf), true
+	case int64:
+		return appendInt(buf, oid, x)
+	case int:
+		return appendInt(buf, oid, int64(x))
+	case int32:
+		return appendInt(buf, oid, int64(x))
+	case int16:
+		return appendInt(buf, oid, int64(x))
+	case string:
+		return appendText(buf, oid, x)
+	case uuid.UUID:
+		return appendBytes(buf, x[:]), oid == pgtype.UUIDOID
+	case time.Time:
+		return appendTime(buf, x), oid == pgtype.TimestamptzOID
+	case float64:
+		return appendUint64(buf, math.Float64bits(x)), oid == pgtype.Float8OID
+	case bool:
+		return append(binary.BigEndian.AppendUint32(buf, 1), boolByte(x)), oid == pgtype.BoolOID
 	}
 	return buf, false
 }
 
-func appendInt(buf []byte, oid uint32, v any) ([]byte, bool) {
-	var n int64
-	switch x := v.(type) {
-	case int64:
-		n = x
-	case int:
-		n = int64(x)
-	case int32:
-		n = int64(x)
-	case int16:
-		n = int64(x)
+// appendColumnField appends row i of v: straight from the typed slice of
+// an [readmodel.Of], through appendField otherwise.
+func appendColumnField(buf []byte, oid uint32, v readmodel.Values, i int) ([]byte, bool) {
+	switch c := v.(type) {
+	case *readmodel.Of[int64]:
+		if !c.IsNull(i) {
+			return appendInt(buf, oid, c.Values[i])
+		}
+	case *readmodel.Of[string]:
+		if !c.IsNull(i) {
+			return appendText(buf, oid, c.Values[i])
+		}
+	case *readmodel.Of[uuid.UUID]:
+		if !c.IsNull(i) {
+			return appendBytes(buf, c.Values[i][:]), oid == pgtype.UUIDOID
+		}
+	case *readmodel.Of[time.Time]:
+		if !c.IsNull(i) {
+			return appendTime(buf, c.Values[i]), oid == pgtype.TimestamptzOID
+		}
 	default:
-		return buf, false
+		return appendField(buf, oid, v.At(i))
 	}
+	return appendNull(buf), true
+}
+
+func appendNull(buf []byte) []byte { return binary.BigEndian.AppendUint32(buf, math.MaxUint32) }
+
+// appendInt appends n to an integer column that can hold it.
+func appendInt(buf []byte, oid uint32, n int64) ([]byte, bool) {
 	switch {
 	case oid == pgtype.Int8OID:
 		return appendUint64(buf, uint64(n)), true
@@ -100,30 +132,34 @@ func appendInt(buf []byte, oid uint32, v any) ([]byte, bool) {
 	case oid == pgtype.Int2OID && n == int64(int16(n)):
 		return binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint32(buf, 2), uint16(n)), true
 	}
-	return buf, false // out of the column's range: pgx reports it
+	return buf, false // another type, or out of the column's range: pgx reports it
+}
+
+// appendText appends s to a text column, or to a date column as
+// YYYY-MM-DD text.
+func appendText(buf []byte, oid uint32, s string) ([]byte, bool) {
+	switch oid {
+	case pgtype.TextOID, pgtype.VarcharOID:
+		return appendBytes(buf, s), true
+	case pgtype.DateOID:
+		return appendDate(buf, s)
+	}
+	return buf, false
 }
 
 // appendTime appends an instant as microseconds since pgEpoch, truncated
 // as readmodel.Timestamp truncates; the zero time is NULL.
-func appendTime(buf []byte, v any) ([]byte, bool) {
-	t, ok := v.(time.Time)
-	if !ok {
-		return buf, false
-	}
+func appendTime(buf []byte, t time.Time) []byte {
 	if t.IsZero() {
-		return binary.BigEndian.AppendUint32(buf, math.MaxUint32), true
+		return appendNull(buf)
 	}
 	micros := t.Unix()*1_000_000 + int64(t.Nanosecond()/1000) - pgEpoch.UnixMicro()
-	return appendUint64(buf, uint64(micros)), true
+	return appendUint64(buf, uint64(micros))
 }
 
 // appendDate appends a date given as YYYY-MM-DD text, as days since
 // pgEpoch.
-func appendDate(buf []byte, v any) ([]byte, bool) {
-	s, ok := v.(string)
-	if !ok {
-		return buf, false
-	}
+func appendDate(buf []byte, s string) ([]byte, bool) {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return buf, false
@@ -136,8 +172,8 @@ func appendUint64(buf []byte, n uint64) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint32(buf, 8), n)
 }
 
-func appendBytes(buf []byte, s string) []byte {
-	return append(binary.BigEndian.AppendUint32(buf, uint32(len(s))), s...)
+func appendBytes[B string | []byte](buf []byte, b B) []byte {
+	return append(binary.BigEndian.AppendUint32(buf, uint32(len(b))), b...)
 }
 
 func boolByte(b bool) byte {

@@ -86,6 +86,8 @@
 // type the read models use itself — ints, text, uuids, instants, floats,
 // booleans, dates given as YYYY-MM-DD — and leaves any other batch to
 // pgx's general encoding, which looks a plan up for every value.
+// CopyColumns ([readmodel.ColumnCopier]) encodes the same way straight
+// from the typed slices of [readmodel.Of] columns.
 //
 // # Shadows
 //

@@ -13,11 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
+	"github.com/ledgerline/ledgerline/projections/readmodel/batch"
 )
 
 func copierCases() []contractCase {
 	return []contractCase{
 		{"RoundTrip", copierRoundTrip},
+		{"ColumnsRoundTrip", copierColumnsRoundTrip},
 		{"OtherKinds", copierOtherKinds},
 		{"ManyRows", copierManyRows},
 		{"DuplicateKeyFails", copierDuplicateKeyFails},
@@ -91,21 +93,69 @@ func sameAsExec(t *testing.T, q readmodel.Querier, table string, columns []strin
 	assert.Equal(t, stored(t, q, table, columns, id+offset), stored(t, q, table, columns, id), "row %d copied and inserted scan the same", id)
 }
 
-// copierRoundTrip copies rows of every column kind, instants in other
-// zones and with nanoseconds among them, and reads back what Exec stores
-// for the same rows.
+// copierRoundTrip copies the rows of roundTripRows and reads back what
+// Exec stores for the same rows.
 func copierRoundTrip(t *testing.T, s readmodel.Store) {
 	migrated(t, s, valuesTable(s.Dialect()))
-	rows := []valueRow{
-		{id: 1, label: ptr("tab\there, new\nline, back\\slash, \\N, 'quote' \"dq\" Zoë"), amount: ptr(int64(4250)), flag: ptr(true), at: at(1), ref: uuid.NewString()},
-		{id: 2, label: ptr(""), amount: ptr(int64(math.MaxInt64)), flag: ptr(false), at: time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC)},
-		{id: 3, amount: ptr(int64(math.MinInt64)), at: time.Date(2038, 1, 19, 3, 14, 8, 1999, time.UTC)},
-		{id: 4, at: time.Date(1969, 12, 31, 20, 59, 59, 999999500, time.FixedZone("UTC-3", -3*3600)), ref: uuid.Nil.String()},
-		{id: 5, at: time.Date(2025, 3, 30, 2, 30, 0, 0, time.FixedZone("UTC+14", 14*3600))},
-		{id: 6},
-	}
+	rows := roundTripRows()
 	const offset = 100
 	require.NoError(t, s.Apply(bounded(t), "p", 0, readmodel.Checkpoint{Position: 1}, copyRows(t, rows)))
+	insertAndCompare(t, s, rows, offset)
+	// Copied and inserted instants sort together, and compare with a
+	// Timestamp parameter as inserted ones do.
+	sorted := ids(t, s, `SELECT id FROM rmt_values WHERE at IS NOT NULL ORDER BY at, id`)
+	assert.Equal(t, []int64{4, 104, 2, 102, 1, 101, 5, 105, 3, 103}, sorted)
+	before := ids(t, s, `SELECT id FROM rmt_values WHERE at < $1 ORDER BY id`, readmodel.Timestamp(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, []int64{4, 104}, before)
+}
+
+// copierColumnsRoundTrip copies the rows of RoundTrip held column by
+// column in typed slices ([readmodel.Of]) through [batch.CopyColumns]:
+// the store's [readmodel.ColumnCopier], or its Copier row by row. It
+// reads back what Exec stores for the same rows.
+func copierColumnsRoundTrip(t *testing.T, s readmodel.Store) {
+	migrated(t, s, valuesTable(s.Dialect()))
+	rows := roundTripRows()
+	require.NoError(t, s.Apply(bounded(t), "p", 0, readmodel.Checkpoint{Position: 1}, func(ctx context.Context, tx readmodel.Tx) error {
+		return batch.CopyColumns(ctx, tx, "rmt_values", typedColumns(rows))
+	}))
+	insertAndCompare(t, s, rows, 100)
+}
+
+// typedColumns returns rows column by column, in typed slices.
+func typedColumns(rows []valueRow) []readmodel.Column {
+	ids, labels, amounts := readmodel.NewOf[int64](len(rows)), readmodel.NewOf[string](len(rows)), readmodel.NewOf[int64](len(rows))
+	flags, ats, refs := readmodel.NewOf[bool](len(rows)), readmodel.NewOf[time.Time](len(rows)), readmodel.NewOf[uuid.UUID](len(rows))
+	for _, r := range rows {
+		ids.Add(r.id)
+		labels.AddOrNull(deref(r.label), r.label == nil)
+		amounts.AddOrNull(deref(r.amount), r.amount == nil)
+		flags.AddOrNull(deref(r.flag), r.flag == nil)
+		ats.Add(r.at)
+		ref, err := uuid.Parse(r.ref)
+		refs.AddOrNull(ref, err != nil)
+	}
+	values := []readmodel.Values{ids, labels, amounts, flags, ats, refs}
+	cols := make([]readmodel.Column, len(values))
+	for i, v := range values {
+		cols[i] = readmodel.Column{Name: valueColumns[i], Values: v}
+	}
+	return cols
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// insertAndCompare inserts rows again with Exec, their ids moved by
+// offset, and asserts that the copied rows read back as rows and equal
+// the inserted ones.
+func insertAndCompare(t *testing.T, s readmodel.Store, rows []valueRow, offset int64) {
+	t.Helper()
 	require.NoError(t, s.Apply(bounded(t), "p", 1, readmodel.Checkpoint{Position: 2}, func(ctx context.Context, tx readmodel.Tx) error {
 		for _, r := range rows {
 			r.id += offset
@@ -122,12 +172,19 @@ func copierRoundTrip(t *testing.T, s readmodel.Store) {
 		assert.Equal(t, want, readValue(t, s, want.id))
 		sameAsExec(t, s, "rmt_values", valueColumns[1:], want.id, offset)
 	}
-	// Copied and inserted instants sort together, and compare with a
-	// Timestamp parameter as inserted ones do.
-	sorted := ids(t, s, `SELECT id FROM rmt_values WHERE at IS NOT NULL ORDER BY at, id`)
-	assert.Equal(t, []int64{4, 104, 2, 102, 1, 101, 5, 105, 3, 103}, sorted)
-	before := ids(t, s, `SELECT id FROM rmt_values WHERE at < $1 ORDER BY id`, readmodel.Timestamp(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, []int64{4, 104}, before)
+}
+
+// roundTripRows are rows of every column kind, instants in other zones
+// and with nanoseconds among them, NULLs and edge values.
+func roundTripRows() []valueRow {
+	return []valueRow{
+		{id: 1, label: ptr("tab\there, new\nline, back\\slash, \\N, 'quote' \"dq\" Zoë"), amount: ptr(int64(4250)), flag: ptr(true), at: at(1), ref: uuid.NewString()},
+		{id: 2, label: ptr(""), amount: ptr(int64(math.MaxInt64)), flag: ptr(false), at: time.Date(1997, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{id: 3, amount: ptr(int64(math.MinInt64)), at: time.Date(2038, 1, 19, 3, 14, 8, 1999, time.UTC)},
+		{id: 4, at: time.Date(1969, 12, 31, 20, 59, 59, 999999500, time.FixedZone("UTC-3", -3*3600)), ref: uuid.Nil.String()},
+		{id: 5, at: time.Date(2025, 3, 30, 2, 30, 0, 0, time.FixedZone("UTC+14", 14*3600))},
+		{id: 6},
+	}
 }
 
 // kindsTable has a column for each value kind rmt_values lacks.
