@@ -28,16 +28,20 @@ type Values interface {
 	Reorder(rows []int)
 }
 
-// Of are values of Go type T, the kinds a [Copier] takes; Null, when not
-// nil, says which rows are NULL. A zero time.Time is NULL too, as Copier
-// has it.
-type Of[T int64 | string | uuid.UUID | time.Time | float64 | bool] struct {
+// Kind is a Go type of the values a [Copier] takes.
+type Kind interface {
+	int64 | string | uuid.UUID | time.Time | float64 | bool
+}
+
+// Of are values of Go type T; Null, when not nil, says which rows are
+// NULL. A zero time.Time is NULL too, as Copier has it.
+type Of[T Kind] struct {
 	Values []T
 	Null   []bool
 }
 
 // NewOf returns an empty column with room for n values.
-func NewOf[T int64 | string | uuid.UUID | time.Time | float64 | bool](n int) *Of[T] {
+func NewOf[T Kind](n int) *Of[T] {
 	return &Of[T]{Values: make([]T, 0, n)}
 }
 

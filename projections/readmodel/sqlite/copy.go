@@ -5,11 +5,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/ledgerline/ledgerline/projections/readmodel"
 )
 
-var _ readmodel.Copier = (*txn)(nil)
+var (
+	_ readmodel.Copier       = (*txn)(nil)
+	_ readmodel.ColumnCopier = (*txn)(nil)
+)
 
 const (
 	// copyRowsPerStatement is how many rows one INSERT of CopyFrom holds:
@@ -30,22 +36,62 @@ const (
 // canonical text, and everything else as given (a bool as the integer 1
 // or 0).
 func (t *txn) CopyFrom(ctx context.Context, table string, columns []string, rows [][]any) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if len(columns) == 0 || len(columns) > maxVariables {
-		return fmt.Errorf("copy into %s: %d columns", table, len(columns))
-	}
 	for i, row := range rows {
 		if len(row) != len(columns) {
 			return fmt.Errorf("copy into %s: row %d has %d values for %d columns", table, i, len(row), len(columns))
 		}
 	}
+	return t.insertAll(ctx, table, columns, len(rows), func(i, j int) any { return readmodel.ExecValue(rows[i][j]) })
+}
+
+// CopyColumns implements [readmodel.ColumnCopier] as CopyFrom does,
+// binding each value straight from its column.
+func (t *txn) CopyColumns(ctx context.Context, table string, columns []readmodel.Column) error {
+	if len(columns) == 0 {
+		return fmt.Errorf("copy into %s: no columns", table)
+	}
+	names := make([]string, len(columns))
+	for j, c := range columns {
+		if c.Values.Len() != columns[0].Values.Len() {
+			return fmt.Errorf("copy into %s: column %s has %d values, column %s %d", table, c.Name, c.Values.Len(), columns[0].Name, columns[0].Values.Len())
+		}
+		names[j] = c.Name
+	}
+	return t.insertAll(ctx, table, names, columns[0].Values.Len(), func(i, j int) any { return execValueAt(columns[j].Values, i) })
+}
+
+// execValueAt returns row i of v as Exec takes it, converting an instant
+// or a uuid.UUID of a typed column without boxing it first.
+func execValueAt(v readmodel.Values, i int) any {
+	switch c := v.(type) {
+	case *readmodel.Of[time.Time]:
+		if !c.IsNull(i) {
+			return readmodel.Timestamp(c.Values[i])
+		}
+		return nil
+	case *readmodel.Of[uuid.UUID]:
+		if !c.IsNull(i) {
+			return c.Values[i].String()
+		}
+		return nil
+	}
+	return readmodel.ExecValue(v.At(i))
+}
+
+// insertAll inserts n rows of columns, value(i, j) giving row i's value
+// of column j, in the INSERTs CopyFrom describes.
+func (t *txn) insertAll(ctx context.Context, table string, columns []string, n int, value func(i, j int) any) error {
+	if n == 0 {
+		return nil
+	}
+	if len(columns) == 0 || len(columns) > maxVariables {
+		return fmt.Errorf("copy into %s: %d columns", table, len(columns))
+	}
 	per := min(copyRowsPerStatement, maxVariables/len(columns))
-	args := make([]any, 0, min(per, len(rows))*len(columns))
+	args := make([]any, 0, min(per, n)*len(columns))
 	full := ""
-	for start := 0; start < len(rows); start += per {
-		end := min(start+per, len(rows))
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
 		if full == "" && end-start == per {
 			full = insertRows(table, columns, per)
 		}
@@ -58,9 +104,9 @@ func (t *txn) CopyFrom(ctx context.Context, table string, columns []string, rows
 			return fmt.Errorf("copy into %s: %w", table, err)
 		}
 		args = args[:0]
-		for _, row := range rows[start:end] {
-			for _, v := range row {
-				args = append(args, readmodel.ExecValue(v))
+		for i := start; i < end; i++ {
+			for j := range columns {
+				args = append(args, value(i, j))
 			}
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
