@@ -3,6 +3,7 @@ package churn
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -37,23 +38,23 @@ var relevant = map[string]bool{
 	"customer.reactivated": true,
 }
 
-var evidenceColumns = []string{"event_id", "customer_id", "type", "occurred_at", "stars", "nps", "invoice_id",
+var evidenceColumnNames = []string{"event_id", "customer_id", "type", "occurred_at", "stars", "nps", "invoice_id",
 	"due_date", "amount_minor", "currency", "consent_purpose", "consent_channel", "discount_id"}
 
 // Project implements [projections.Projector]. Rows are keyed by event id
 // and inserted with ON CONFLICT DO NOTHING, so applying a batch again
 // changes nothing.
 func (Projector) Project(ctx context.Context, tx readmodel.Tx, events []projections.Event) error {
-	rows := batch.NewInsert("churn_evidence", evidenceColumns, "ON CONFLICT (event_id) DO NOTHING")
+	rows := batch.NewInsert("churn_evidence", evidenceColumnNames, "ON CONFLICT (event_id) DO NOTHING")
 	for _, e := range events {
-		row, err := evidenceOf(e)
+		ev, ok, err := evidenceOf(e)
 		if err != nil {
 			return err
 		}
-		if row == nil {
+		if !ok {
 			continue
 		}
-		if err := rows.Add(ctx, tx, row...); err != nil {
+		if err := rows.Add(ctx, tx, ev.row(e)...); err != nil {
 			return fmt.Errorf("churn evidence of event %s: %w", e.ID, err)
 		}
 	}
@@ -69,18 +70,18 @@ type fold struct{}
 
 // Add implements [projections.Fold].
 func (fold) Add(events []projections.Event) ([]projections.Rows, []projections.Refusal) {
-	var evidence [][]any
+	out := newEvidenceColumns(len(events) / 4)
 	var refused []projections.Refusal
 	for _, e := range events {
-		row, err := evidenceOf(e)
+		ev, ok, err := evidenceOf(e)
 		switch {
 		case err != nil:
 			refused = append(refused, projections.Refusal{Event: e, Err: err})
-		case row != nil:
-			evidence = append(evidence, row)
+		case ok:
+			out.add(e, ev)
 		}
 	}
-	rows := projections.Rows{Table: "churn_evidence", Columns: readmodel.ColumnsOf(evidenceColumns, evidence)}
+	rows := out.rows()
 	rows.SortByUUID()
 	return []projections.Rows{rows}, refused
 }
@@ -88,44 +89,119 @@ func (fold) Add(events []projections.Event) ([]projections.Rows, []projections.R
 // Finish implements [projections.Fold]: nothing waits in memory.
 func (fold) Finish() []projections.Rows { return nil }
 
-// evidenceOf returns the evidence row of e, nil if e is no evidence; an
-// error, marked [projections.ErrPermanent], if its payload is unreadable.
-func evidenceOf(e projections.Event) ([]any, error) {
+// evidenceOf returns the evidence e gives, false if none; an error,
+// marked [projections.ErrPermanent], if its payload is unreadable.
+func evidenceOf(e projections.Event) (fact, bool, error) {
 	if !relevant[e.Type] {
-		return nil, nil
+		return fact{}, false, nil
 	}
 	id, err := customer.ParseStream(e.Stream)
 	if err != nil {
-		return nil, nil // a customer event type on a stream that is not a customer's: not ours
+		return fact{}, false, nil // a customer event type on a stream that is not a customer's: not ours
 	}
 	p, err := e.Payload()
 	if err != nil {
-		return nil, fmt.Errorf("%w: churn evidence of event %s: %w", projections.ErrPermanent, e.ID, err)
+		return fact{}, false, fmt.Errorf("%w: churn evidence of event %s: %w", projections.ErrPermanent, e.ID, err)
 	}
-	return evidenceRow(e, id, p), nil
+	return detailsOf(id, p), true, nil
 }
 
-// evidenceRow returns the evidence columns of one event; the details
-// that the event does not have are NULL. Free text (topics, comments,
-// reasons) is left out: it may be personal data.
-func evidenceRow(e projections.Event, id uuid.UUID, p domain.Event) []any {
-	row := make([]any, len(evidenceColumns))
-	row[0], row[1], row[2], row[3] = e.ID, id, e.Type, e.OccurredAt
-	switch ev := p.(type) {
-	case customer.RatingGiven:
-		row[4] = ev.Stars
-	case customer.SurveyAnswered:
-		row[5] = ev.NPS
-	case customer.InvoiceIssued:
-		row[6], row[7], row[8], row[9] = ev.InvoiceID, ev.DueDate.String(), ev.Amount, string(ev.Currency)
-	case customer.PaymentReceived:
-		row[6], row[8], row[9] = ev.InvoiceID, ev.Amount, string(ev.Currency)
-	case customer.ConsentGiven:
-		row[10], row[11] = string(ev.Purpose), string(ev.Channel)
-	case customer.ConsentWithdrawn:
-		row[10], row[11] = string(ev.Purpose), string(ev.Channel)
-	case customer.DiscountRevoked:
-		row[12] = ev.DiscountID
+// fact is the evidence one event gives of its customer's churn: the
+// details the event has; the others are NULL. Free text (topics,
+// comments, reasons) is left out: it may be personal data.
+type fact struct {
+	customer                     uuid.UUID
+	stars, nps, amount           opt[int64]
+	invoice, due, currency       opt[string]
+	purpose, channel, discountID opt[string]
+}
+
+// opt is a detail an event may lack.
+type opt[T any] struct {
+	v  T
+	ok bool
+}
+
+func some[T any](v T) opt[T] { return opt[T]{v: v, ok: true} }
+
+// value returns the detail as a row holds it: nil if the event lacks it.
+func (o opt[T]) value() any {
+	if !o.ok {
+		return nil
 	}
-	return row
+	return o.v
+}
+
+// detailsOf returns the evidence of customer id that payload p holds.
+func detailsOf(id uuid.UUID, p domain.Event) fact {
+	ev := fact{customer: id}
+	switch x := p.(type) {
+	case customer.RatingGiven:
+		ev.stars = some(int64(x.Stars))
+	case customer.SurveyAnswered:
+		ev.nps = some(int64(x.NPS))
+	case customer.InvoiceIssued:
+		ev.invoice, ev.due, ev.amount, ev.currency = some(x.InvoiceID), some(x.DueDate.String()), some(x.Amount), some(string(x.Currency))
+	case customer.PaymentReceived:
+		ev.invoice, ev.amount, ev.currency = some(x.InvoiceID), some(x.Amount), some(string(x.Currency))
+	case customer.ConsentGiven:
+		ev.purpose, ev.channel = some(string(x.Purpose)), some(string(x.Channel))
+	case customer.ConsentWithdrawn:
+		ev.purpose, ev.channel = some(string(x.Purpose)), some(string(x.Channel))
+	case customer.DiscountRevoked:
+		ev.discountID = some(x.DiscountID)
+	}
+	return ev
+}
+
+// row returns the evidence row of e, in the order of evidenceColumnNames.
+func (ev fact) row(e projections.Event) []any {
+	return []any{e.ID, ev.customer, e.Type, e.OccurredAt, ev.stars.value(), ev.nps.value(), ev.invoice.value(),
+		ev.due.value(), ev.amount.value(), ev.currency.value(), ev.purpose.value(), ev.channel.value(), ev.discountID.value()}
+}
+
+// evidenceColumns are evidence rows being built column by column, as row
+// has them.
+type evidenceColumns struct {
+	eventID, customer                                         *readmodel.Of[uuid.UUID]
+	typ, invoice, due, currency, purpose, channel, discountID *readmodel.Of[string]
+	occurred                                                  *readmodel.Of[time.Time]
+	stars, nps, amount                                        *readmodel.Of[int64]
+}
+
+func newEvidenceColumns(n int) *evidenceColumns {
+	ids, texts, ints := readmodel.NewOf[uuid.UUID], readmodel.NewOf[string], readmodel.NewOf[int64]
+	return &evidenceColumns{eventID: ids(n), customer: ids(n), typ: texts(n), invoice: texts(n), due: texts(n),
+		currency: texts(n), purpose: texts(n), channel: texts(n), discountID: texts(n),
+		occurred: readmodel.NewOf[time.Time](n), stars: ints(n), nps: ints(n), amount: ints(n)}
+}
+
+// add appends the evidence row of e.
+func (c *evidenceColumns) add(e projections.Event, ev fact) {
+	c.eventID.Add(e.ID)
+	c.customer.Add(ev.customer)
+	c.typ.Add(e.Type)
+	c.occurred.Add(e.OccurredAt)
+	addOpt(c.stars, ev.stars)
+	addOpt(c.nps, ev.nps)
+	addOpt(c.invoice, ev.invoice)
+	addOpt(c.due, ev.due)
+	addOpt(c.amount, ev.amount)
+	addOpt(c.currency, ev.currency)
+	addOpt(c.purpose, ev.purpose)
+	addOpt(c.channel, ev.channel)
+	addOpt(c.discountID, ev.discountID)
+}
+
+func addOpt[T readmodel.Kind](c *readmodel.Of[T], o opt[T]) { c.AddOrNull(o.v, !o.ok) }
+
+// rows returns the rows, their columns in the order of evidenceColumnNames.
+func (c *evidenceColumns) rows() projections.Rows {
+	values := []readmodel.Values{c.eventID, c.customer, c.typ, c.occurred, c.stars, c.nps, c.invoice, c.due,
+		c.amount, c.currency, c.purpose, c.channel, c.discountID}
+	cols := make([]readmodel.Column, len(values))
+	for i, v := range values {
+		cols[i] = readmodel.Column{Name: evidenceColumnNames[i], Values: v}
+	}
+	return projections.Rows{Table: "churn_evidence", Columns: cols}
 }
