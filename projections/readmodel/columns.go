@@ -2,6 +2,7 @@ package readmodel
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -128,6 +129,23 @@ func Row(columns []Column, i int) []any {
 		row[j] = c.Values.At(i)
 	}
 	return row
+}
+
+// Names returns the names of columns for a copy into table, and an
+// error if they hold different numbers of rows.
+func Names(table string, columns []Column) ([]string, error) {
+	if len(columns) == 0 {
+		return nil, fmt.Errorf("copy into %s: no columns", table)
+	}
+	names := make([]string, len(columns))
+	for j, c := range columns {
+		if c.Values.Len() != columns[0].Values.Len() {
+			return nil, fmt.Errorf("copy into %s: column %s has %d values, column %s %d",
+				table, c.Name, c.Values.Len(), columns[0].Name, columns[0].Values.Len())
+		}
+		names[j] = c.Name
+	}
+	return names, nil
 }
 
 // ColumnCopier is an optional capability of a [Tx]: a [Copier] of rows

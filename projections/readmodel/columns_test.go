@@ -46,3 +46,15 @@ func TestColumnsOfAndRow(t *testing.T) {
 		assert.Equal(t, want, readmodel.Row(cols, i))
 	}
 }
+
+func TestNames(t *testing.T) {
+	short := readmodel.Any{int64(1)}
+	long := readmodel.Any{"a", "b"}
+	names, err := readmodel.Names("t", []readmodel.Column{{Name: "n", Values: short}, {Name: "s", Values: readmodel.Any{"a"}}})
+	assert.NoError(t, err)
+	assert.Equal(t, []string{"n", "s"}, names)
+	_, err = readmodel.Names("t", []readmodel.Column{{Name: "n", Values: short}, {Name: "s", Values: long}})
+	assert.ErrorContains(t, err, "column s has 2 values, column n 1")
+	_, err = readmodel.Names("t", nil)
+	assert.ErrorContains(t, err, "no columns")
+}

@@ -36,8 +36,7 @@ func (t txn) CopyFrom(ctx context.Context, table string, columns []string, rows 
 		return err
 	}
 	if data, ok := encodeRows(oids, rows); ok {
-		_, err = t.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStatement(table, columns))
-		return pgerr.Translate(ctx, "copy into "+table, err)
+		return t.copyBinary(ctx, table, columns, data)
 	}
 	src := &copySource{rows: rows, row: make([]any, len(columns)), next: -1}
 	_, err = t.tx.CopyFrom(ctx, pgx.Identifier{table}, columns, src)
@@ -49,29 +48,29 @@ var _ readmodel.ColumnCopier = txn{}
 // CopyColumns implements [readmodel.ColumnCopier] as CopyFrom does, the
 // values of [readmodel.Of] columns encoded from their typed slices.
 func (t txn) CopyColumns(ctx context.Context, table string, columns []readmodel.Column) error {
-	if len(columns) == 0 || columns[0].Values.Len() == 0 {
-		return nil
-	}
-	names := make([]string, len(columns))
-	for j, c := range columns {
-		if c.Values.Len() != columns[0].Values.Len() {
-			return fmt.Errorf("copy into %s: column %s has %d values, column %s %d", table, c.Name, c.Values.Len(), columns[0].Name, columns[0].Values.Len())
-		}
-		names[j] = c.Name
+	names, err := readmodel.Names(table, columns)
+	if err != nil || columns[0].Values.Len() == 0 {
+		return err
 	}
 	oids, err := t.columnTypes(ctx, table, names)
 	if err != nil {
 		return err
 	}
 	if data, ok := encodeColumns(oids, columns); ok {
-		_, err = t.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStatement(table, names))
-		return pgerr.Translate(ctx, "copy into "+table, err)
+		return t.copyBinary(ctx, table, names, data)
 	}
 	rows := make([][]any, columns[0].Values.Len())
 	for i := range rows {
 		rows[i] = readmodel.Row(columns, i)
 	}
 	return t.CopyFrom(ctx, table, names, rows)
+}
+
+// copyBinary sends data, rows in COPY's binary format, into table's
+// columns.
+func (t txn) copyBinary(ctx context.Context, table string, columns []string, data []byte) error {
+	_, err := t.tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data), copyStatement(table, columns))
+	return pgerr.Translate(ctx, "copy into "+table, err)
 }
 
 func copyStatement(table string, columns []string) string {

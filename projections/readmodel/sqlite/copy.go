@@ -47,15 +47,9 @@ func (t *txn) CopyFrom(ctx context.Context, table string, columns []string, rows
 // CopyColumns implements [readmodel.ColumnCopier] as CopyFrom does,
 // binding each value straight from its column.
 func (t *txn) CopyColumns(ctx context.Context, table string, columns []readmodel.Column) error {
-	if len(columns) == 0 {
-		return fmt.Errorf("copy into %s: no columns", table)
-	}
-	names := make([]string, len(columns))
-	for j, c := range columns {
-		if c.Values.Len() != columns[0].Values.Len() {
-			return fmt.Errorf("copy into %s: column %s has %d values, column %s %d", table, c.Name, c.Values.Len(), columns[0].Name, columns[0].Values.Len())
-		}
-		names[j] = c.Name
+	names, err := readmodel.Names(table, columns)
+	if err != nil {
+		return err
 	}
 	return t.insertAll(ctx, table, names, columns[0].Values.Len(), func(i, j int) any { return execValueAt(columns[j].Values, i) })
 }
