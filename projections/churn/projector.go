@@ -197,11 +197,6 @@ func addOpt[T readmodel.Kind](c *readmodel.Of[T], o opt[T]) { c.AddOrNull(o.v, !
 
 // rows returns the rows, their columns in the order of evidenceColumnNames.
 func (c *evidenceColumns) rows() projections.Rows {
-	values := []readmodel.Values{c.eventID, c.customer, c.typ, c.occurred, c.stars, c.nps, c.invoice, c.due,
-		c.amount, c.currency, c.purpose, c.channel, c.discountID}
-	cols := make([]readmodel.Column, len(values))
-	for i, v := range values {
-		cols[i] = readmodel.Column{Name: evidenceColumnNames[i], Values: v}
-	}
-	return projections.Rows{Table: "churn_evidence", Columns: cols}
+	return projections.Rows{Table: "churn_evidence", Columns: readmodel.Named(evidenceColumnNames, c.eventID, c.customer,
+		c.typ, c.occurred, c.stars, c.nps, c.invoice, c.due, c.amount, c.currency, c.purpose, c.channel, c.discountID)}
 }

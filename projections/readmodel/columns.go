@@ -108,6 +108,16 @@ func (c Any) At(i int) any { return c[i] }
 // Reorder implements [Values].
 func (c Any) Reorder(rows []int) { copy(c, reorder(c, rows)) }
 
+// Named returns columns named names[i] holding values[i]; names lists at
+// least as many names as there are values.
+func Named(names []string, values ...Values) []Column {
+	cols := make([]Column, len(values))
+	for i, v := range values {
+		cols[i] = Column{Name: names[i], Values: v}
+	}
+	return cols
+}
+
 // ColumnsOf returns rows, each holding one value per name, column by
 // column.
 func ColumnsOf(names []string, rows [][]any) []Column {

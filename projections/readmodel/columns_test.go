@@ -42,8 +42,10 @@ func TestColumnsOfAndRow(t *testing.T) {
 	rows := [][]any{{int64(1), "x"}, {int64(2), nil}}
 	cols := readmodel.ColumnsOf([]string{"n", "s"}, rows)
 	assert.Equal(t, "s", cols[1].Name)
+	named := readmodel.Named([]string{"n", "s"}, readmodel.Any{int64(1), int64(2)}, readmodel.Any{"x", nil})
 	for i, want := range rows {
 		assert.Equal(t, want, readmodel.Row(cols, i))
+		assert.Equal(t, want, readmodel.Row(named, i))
 	}
 }
 

@@ -45,11 +45,6 @@ func (c *timelineColumns) add(e projections.Event, en entry) {
 
 // rows returns the rows, their columns in the order of columnNames.
 func (c *timelineColumns) rows() projections.Rows {
-	values := []readmodel.Values{c.position, c.eventID, c.stream, c.customer, c.version, c.typ, c.channel,
-		c.direction, c.summary, c.amount, c.currency, c.actor, c.occurred, c.recorded}
-	cols := make([]readmodel.Column, len(values))
-	for i, v := range values {
-		cols[i] = readmodel.Column{Name: columnNames[i], Values: v}
-	}
-	return projections.Rows{Table: "timeline", Columns: cols}
+	return projections.Rows{Table: "timeline", Columns: readmodel.Named(columnNames, c.position, c.eventID, c.stream,
+		c.customer, c.version, c.typ, c.channel, c.direction, c.summary, c.amount, c.currency, c.actor, c.occurred, c.recorded)}
 }

@@ -131,11 +131,6 @@ func (c *purchaseColumns) add(e projections.Event, id uuid.UUID, p customer.Purc
 
 // rows returns the rows, their columns in the order of purchaseColumnNames.
 func (c *purchaseColumns) rows() projections.Rows {
-	values := []readmodel.Values{c.eventID, c.customer, c.purchase, c.occurred, c.currency, c.gross, c.discount,
-		c.total, c.costAmount, c.discountID}
-	cols := make([]readmodel.Column, len(values))
-	for i, v := range values {
-		cols[i] = readmodel.Column{Name: purchaseColumnNames[i], Values: v}
-	}
-	return projections.Rows{Table: "value_purchases", Columns: cols}
+	return projections.Rows{Table: "value_purchases", Columns: readmodel.Named(purchaseColumnNames, c.eventID, c.customer,
+		c.purchase, c.occurred, c.currency, c.gross, c.discount, c.total, c.costAmount, c.discountID)}
 }

@@ -135,12 +135,7 @@ func typedColumns(rows []valueRow) []readmodel.Column {
 		ref, err := uuid.Parse(r.ref)
 		refs.AddOrNull(ref, err != nil)
 	}
-	values := []readmodel.Values{ids, labels, amounts, flags, ats, refs}
-	cols := make([]readmodel.Column, len(values))
-	for i, v := range values {
-		cols[i] = readmodel.Column{Name: valueColumns[i], Values: v}
-	}
-	return cols
+	return readmodel.Named(valueColumns, ids, labels, amounts, flags, ats, refs)
 }
 
 func deref[T any](p *T) T {
